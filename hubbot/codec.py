@@ -1,0 +1,80 @@
+"""Records to JSON-ready dicts and back (for ``hubbot parse --json``, exports and state).
+
+The dict shapes are the documented output of ``hubbot parse --json``; ``from_*`` inverts
+``to_*`` exactly for the compared fields, so state round-trips without churn.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hubbot.records import (
+    DateSpan,
+    Event,
+    Hub,
+    HubType,
+    Interview,
+    Link,
+    Precision,
+    Problem,
+    Stage,
+)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def span_to_json(span: DateSpan) -> dict[str, Any]:
+    return {"start": _iso(span.start), "end": _iso(span.end),
+            "precision": span.precision.value, "uncertain": span.uncertain}
+
+
+def span_from_json(data: dict[str, Any]) -> DateSpan:
+    return DateSpan(_date(data.get("start")), _date(data.get("end")),
+                    Precision(data.get("precision", "day")), bool(data.get("uncertain")))
+
+
+def event_to_json(ev: Event) -> dict[str, Any]:
+    return {**span_to_json(ev.when), "date_text": ev.date_text, "title": ev.title,
+            "links": [{"target": link.target, "label": link.label} for link in ev.links]}
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    return Event(span_from_json(data), data["title"],
+                 tuple(Link(x["target"], x["label"]) for x in data.get("links", [])),
+                 data.get("date_text", ""))
+
+
+def hub_to_json(hub: Hub) -> dict[str, Any]:
+    return {"key": hub.key, "name": hub.name, "types": sorted(t.value for t in hub.types),
+            "stage": hub.stage.value, "stage_raw": hub.stage_raw, "page": hub.page,
+            "fiscal_sponsor": hub.fiscal_sponsor, "legal_entity": hub.legal_entity}
+
+
+def hub_from_json(data: dict[str, Any]) -> Hub:
+    return Hub(key=data["key"], name=data["name"],
+               types=frozenset(HubType(t) for t in data.get("types", [])),
+               stage=Stage(data.get("stage", "unknown")), stage_raw=data.get("stage_raw", ""),
+               page=data.get("page"), fiscal_sponsor=data.get("fiscal_sponsor"),
+               legal_entity=data.get("legal_entity"))
+
+
+def interview_to_json(iv: Interview) -> dict[str, Any]:
+    return {"group": iv.group, "persons": iv.persons, **span_to_json(iv.when),
+            "date_text": iv.date_text}
+
+
+def interview_from_json(data: dict[str, Any]) -> Interview:
+    return Interview(data["group"], data.get("persons", ""), span_from_json(data),
+                     data.get("date_text", ""))
+
+
+def problem_to_json(p: Problem) -> dict[str, Any]:
+    return {"page": p.page, "table": p.table, "row": p.row, "text": p.text,
+            "reason": p.reason}
