@@ -1,0 +1,50 @@
+# hubbot: the two commands the README starts with are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO := demo-out
+
+.PHONY: setup system demo test lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# PHP and MediaWiki 1.39 from Debian's packages, for the integration tests (needs root).
+system:
+	bash .ci/install-system.sh
+
+demo: setup
+	@rm -rf $(DEMO) && mkdir -p $(DEMO) && cp -r examples/pages $(DEMO)/pages
+	@echo "== 1. dry run: what hubbot would change (nothing is written) =="
+	$(VENV)/bin/hubbot sync --config config/demo.toml --pages-dir $(DEMO)/pages --dry-run --diff-file $(DEMO)/review.md
+	@echo "== 2. the real run: edits the pages in $(DEMO)/pages =="
+	$(VENV)/bin/hubbot sync --config config/demo.toml --pages-dir $(DEMO)/pages
+	@echo "== 3. a second run: nothing changed, nothing fetched, nothing written =="
+	$(VENV)/bin/hubbot sync --config config/demo.toml --pages-dir $(DEMO)/pages
+	@if command -v php >/dev/null 2>&1 && [ -d .mediawiki/dist ]; then \
+		echo "== 4. the same against a real local MediaWiki 1.39 =="; \
+		$(PY) -m tests.wiki.demo; \
+	else echo "(PHP/MediaWiki not installed: run 'make system' to also demo against a real local wiki)"; fi
+	@echo "Review written to $(DEMO)/review.md"
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test: setup
+	@if [ -n "$$CI" ] || [ "$$(id -u)" = 0 ]; then bash .ci/install-system.sh; fi
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -p no:cacheprovider; rc=$$?; \
+		if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(DEMO) .pytest_cache .ruff_cache

@@ -1,0 +1,133 @@
+"""Benchmark of the pure core: parse + change detection + render of synthetic Hubs pages.
+
+Prints, for 500 / 5,000 / 50,000 event rows (plus a tenth as many hub rows), hubbot's time
+and peak memory, beside two baselines measured in the same run on the same events table:
+a whole-page mwparserfromhell parse with row extraction, and wikitextparser's
+``tables[0].data()`` (when installed: ``pip install wikitextparser``). Figures, not
+assertions: this machine is shared and noisy.
+
+    .venv/bin/python bench/core.py [--sizes 500,5000,50000] [--no-baselines]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import mwparserfromhell  # noqa: E402
+
+from hubbot.changes import diff_events, diff_hubs  # noqa: E402
+from hubbot.parse import parse_page  # noqa: E402
+from hubbot.render import render_page  # noqa: E402
+
+STYLES = ["{d} {m} {y}", "{m} {d}, {y}", "{iso}"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def events_page(n: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        day = date(2010, 1, 1) + timedelta(days=rng.randrange(6000))
+        style = rng.choice(STYLES)
+        text = style.format(d=day.day, m=MONTHS[day.month - 1], y=day.year,
+                            iso=day.isoformat())
+        rows.append(f"|-\n| {text} || Hubs event {i} ([[Special:MyLanguage/Hubs/Event {i}"
+                    f"|event page]])\n")
+    return ("<languages/>\n<translate>\n== List of events == <!--T:1-->\n</translate>\n"
+            "<!-- hubbot:events start -->\n{| class=\"wikitable sortable\"\n! Date !! Event\n"
+            + "".join(rows) + "|}\n<!-- hubbot:events end -->\n")
+
+
+def hubs_page(n: int, seed: int = 11) -> str:
+    rng = random.Random(seed)
+    stages = ["Research", "Planning / Discussion", "Pilot", "Implementation"]
+    rows = [f"|-\n| {rng.choice(['Regional', 'Thematic', 'Regional & Thematic'])} || "
+            f"[[Hub {i}|Hub number {i}]] || [[File:Map{i}.png|80px]] || "
+            f"{rng.choice(stages)} || Details of hub {i}.\n" for i in range(n)]
+    return ("<!-- hubbot:hubs start -->\n{| class=\"wikitable\"\n! Type !! Scope !! Rough map"
+            " !! Status !! Details\n" + "".join(rows) + "|}\n<!-- hubbot:hubs end -->\n")
+
+
+def measure(fn, *args) -> tuple[float, float, object]:
+    gc.collect()
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    result = fn(*args)
+    elapsed = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak / 2**20, result
+
+
+def hubbot_core(events_text: str, hubs_text: str) -> int:
+    ev = parse_page(events_text, "Hubs")
+    hb = parse_page(hubs_text, "Hubs/Ongoing")
+    diff_events("Hubs", ev.events[1:], ev.events)  # one "added" against a previous run
+    diff_hubs("Hubs/Ongoing", hb.hubs, hb.hubs)
+    out_e, _ = render_page(ev)
+    out_h, _ = render_page(hb)
+    return len(out_e) + len(out_h)
+
+
+def mwph_baseline(text: str) -> int:
+    code = mwparserfromhell.parse(text)
+    rows = 0
+    for tag in code.ifilter_tags(matches=lambda n: n.tag == "table"):
+        rows += sum(1 for _ in tag.contents.ifilter_tags(
+            matches=lambda n: n.tag == "tr", recursive=False))
+    return rows
+
+
+def wtp_baseline(text: str) -> int:
+    import wikitextparser
+
+    return len(wikitextparser.parse(text).tables[0].data())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="500,5000,50000")
+    ap.add_argument("--no-baselines", action="store_true")
+    ap.add_argument("--baseline-max", type=int, default=50000,
+                    help="skip baselines above this many rows (they are superlinear)")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    try:
+        import wikitextparser  # noqa: F401
+        have_wtp = True
+    except ImportError:
+        have_wtp = False
+    print(f"mwparserfromhell {mwparserfromhell.__version__}, C tokenizer in use: "
+          f"{mwparserfromhell.parser.use_c}")
+    print(f"{'rows':>7} {'hubbot s':>9} {'MiB':>7} {'s/1k rows':>9} {'mwph s':>8} "
+          f"{'x':>6} {'wtp s':>8} {'x':>6}")
+    for n in sizes:
+        ev, hb = events_page(n), hubs_page(max(1, n // 10))
+        t, mem, _ = measure(hubbot_core, ev, hb)
+        cols = [f"{n:>7}", f"{t:>9.3f}", f"{mem:>7.1f}", f"{t / n * 1000:>9.4f}"]
+        if not args.no_baselines and n <= args.baseline_max:
+            tb, _, _ = measure(mwph_baseline, ev)
+            cols += [f"{tb:>8.3f}", f"{tb / t:>6.1f}"]
+            if have_wtp:
+                tw, _, _ = measure(wtp_baseline, ev)
+                cols += [f"{tw:>8.3f}", f"{tw / t:>6.1f}"]
+            else:
+                cols += [f"{'n/a':>8}", f"{'':>6}"]
+        print(" ".join(cols), flush=True)
+    print("hubbot = parse + change detection + render of the events page and a hubs page "
+          "with a tenth as many rows; baselines parse the events page only (x = baseline "
+          "time / hubbot time). Memory is tracemalloc's peak for hubbot.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m hubbot``."""
+
+from hubbot.cli import run
+
+run()

@@ -1,0 +1,180 @@
+"""Load and validate a hubbot TOML configuration (``config/*.toml``).
+
+Every error is a ``ConfigError`` with one line naming the file and the key, raised before
+any request reaches a wiki. Relative paths are resolved against the config file's folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hubbot.errors import ConfigError
+from hubbot.parse import EVENTS, HUBS, INTERVIEWS, Markers
+
+TABLE_KINDS = (EVENTS, HUBS, INTERVIEWS)
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """A source page and the tables it holds."""
+
+    title: str
+    tables: tuple[str, ...]
+    context_year: int | None = None
+
+
+@dataclass(frozen=True)
+class HubPageConfig:
+    """A hub's own page carrying the status template, and which registry hub it shows."""
+
+    title: str
+    hub: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    family: str | None
+    code: str | None
+    pages: tuple[PageConfig, ...]
+    hub_pages: tuple[HubPageConfig, ...] = ()
+    status_template: str = "Hub status"
+    summary_page: str | None = None
+    summary_template: str = "Hubs summary"
+    summary_prefix: str = "hubbot"
+    shutoff_page: str | None = None
+    shutoff_run_value: str = "run"
+    state_path: Path = field(default_factory=lambda: Path("hubbot-state.json"))
+    lock_path: Path = field(default_factory=lambda: Path("hubbot.lock"))
+    max_removal_share: float = 0.3
+    markers: Markers = field(default_factory=Markers)
+    username: str | None = None
+
+    def all_titles(self) -> list[str]:
+        """Every page a run looks at, in a stable order, without duplicates."""
+        titles = [p.title for p in self.pages] + [h.title for h in self.hub_pages]
+        if self.summary_page:
+            titles.append(self.summary_page)
+        if self.shutoff_page:
+            titles.append(self.shutoff_page)
+        return list(dict.fromkeys(titles))
+
+    def content_titles(self) -> list[str]:
+        """Pages whose revisions decide whether anything changed (not the shutoff page)."""
+        return [t for t in self.all_titles() if t != self.shutoff_page]
+
+
+_KNOWN = {
+    "site": {"family", "code", "username"},
+    "bot": {"summary_prefix", "shutoff_page", "shutoff_run_value", "state_path",
+            "lock_path", "max_removal_share"},
+    "markers": {"start", "end"},
+    "status": {"template", "summary_page", "summary_template"},
+}
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table")
+    unknown = set(value) - _KNOWN[key]
+    if unknown:
+        raise ConfigError(f"{where}: [{key}] has unknown key {sorted(unknown)[0]!r}")
+    return value
+
+
+def _str(section: dict[str, Any], key: str, where: str, default: str | None = None
+         ) -> str | None:
+    value = section.get(key, default)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{where}: {key} must be a non-empty string")
+    return value
+
+
+def load_config(path: Path | str) -> Config:
+    """Read ``path``. Raises ``ConfigError`` (one line, exit 2) on any problem."""
+    path = Path(path)
+    where = str(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
+    unknown = set(data) - set(_KNOWN) - {"pages", "hub_pages"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown section {sorted(unknown)[0]!r}")
+    site = _table(data, "site", where)
+    bot = _table(data, "bot", where)
+    marks = _table(data, "markers", where)
+    status = _table(data, "status", where)
+    base = path.parent
+
+    pages: list[PageConfig] = []
+    raw_pages = data.get("pages", [])
+    if not isinstance(raw_pages, list) or not raw_pages:
+        raise ConfigError(f"{where}: at least one [[pages]] entry is needed")
+    for i, entry in enumerate(raw_pages, start=1):
+        here = f"{where}: [[pages]] #{i}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{here}: must be a table")
+        title = _str(entry, "title", here)
+        if title is None:
+            raise ConfigError(f"{here}: title is missing")
+        tables = entry.get("tables", [])
+        if (not isinstance(tables, list) or not tables
+                or any(t not in TABLE_KINDS for t in tables)):
+            raise ConfigError(f"{here} ({title}): tables must be a non-empty list of "
+                              f"{', '.join(TABLE_KINDS)}")
+        year = entry.get("context_year")
+        if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2200):
+            raise ConfigError(f"{here} ({title}): context_year must be a year")
+        extra = set(entry) - {"title", "tables", "context_year"}
+        if extra:
+            raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
+        pages.append(PageConfig(title, tuple(tables), year))
+
+    hub_pages: list[HubPageConfig] = []
+    for i, entry in enumerate(data.get("hub_pages", []), start=1):
+        here = f"{where}: [[hub_pages]] #{i}"
+        if not isinstance(entry, dict) or set(entry) != {"title", "hub"}:
+            raise ConfigError(f"{here}: needs exactly title and hub")
+        hub_pages.append(HubPageConfig(_str(entry, "title", here) or "",
+                                       _str(entry, "hub", here) or ""))
+
+    family = _str(site, "family", where)
+    code = _str(site, "code", where)
+    if (family is None) != (code is None):
+        raise ConfigError(f"{where}: [site] needs both family and code")
+    share = bot.get("max_removal_share", 0.3)
+    if not isinstance(share, (int, float)) or not 0 <= share < 1:
+        raise ConfigError(f"{where}: max_removal_share must be a number in [0, 1)")
+    start = _str(marks, "start", where, Markers().start) or ""
+    end = _str(marks, "end", where, Markers().end) or ""
+    if start == end:
+        raise ConfigError(f"{where}: [markers] start and end must differ")
+    summary_page = _str(status, "summary_page", where)
+    titles = [p.title for p in pages] + [h.title for h in hub_pages]
+    if len(set(titles)) != len(titles):
+        raise ConfigError(f"{where}: a page is configured twice")
+    return Config(
+        path=path, family=family, code=code, pages=tuple(pages),
+        hub_pages=tuple(hub_pages),
+        status_template=_str(status, "template", where, "Hub status") or "Hub status",
+        summary_page=summary_page,
+        summary_template=_str(status, "summary_template", where, "Hubs summary") or "",
+        summary_prefix=_str(bot, "summary_prefix", where, "hubbot") or "hubbot",
+        shutoff_page=_str(bot, "shutoff_page", where),
+        shutoff_run_value=_str(bot, "shutoff_run_value", where, "run") or "run",
+        state_path=base / (_str(bot, "state_path", where, "hubbot-state.json") or ""),
+        lock_path=base / (_str(bot, "lock_path", where, "hubbot.lock") or ""),
+        max_removal_share=float(share),
+        markers=Markers(start, end),
+        username=_str(site, "username", where),
+    )

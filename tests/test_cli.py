@@ -1,0 +1,130 @@
+"""The CLI run in-process: exact exit codes and output, as a user sees them."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from test_sync import HUBS, wiki  # noqa: F401  (the offline wiki fixture)
+
+from hubbot.cli import main
+from hubbot.state import RunLock
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write_page(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "Hubs.wikitext"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_parse_json_prints_records_and_problems(tmp_path):
+    text = HUBS.replace("12 March 2022", "sometime in spring")
+    code, out, err = run("parse", str(write_page(tmp_path, text)), "--json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert set(data) >= {"events", "hubs", "problems"}
+    assert [e["start"] for e in data["events"]] == ["2021-11-27", "2022-06-24"]
+    assert data["events"][1]["end"] == "2022-06-26"
+    assert data["events"][0]["links"] == [
+        {"target": "Special:MyLanguage/Hubs/Workshop November 27, 2021",
+         "label": "event page"}]
+    (problem,) = data["problems"]
+    assert problem["page"] == "Hubs" and problem["row"] == 1
+    assert problem["reason"].startswith("bad date")
+
+
+def test_parse_context_year(tmp_path):
+    text = "{|\n! Date !! Event\n|-\n| February 21 || Interview\n|}\n"
+    path = write_page(tmp_path, text)
+    code, out, _ = run("parse", str(path), "--json", "--context-year", "2022")
+    assert code == 0 and json.loads(out)["events"][0]["start"] == "2022-02-21"
+    code, out, _ = run("parse", str(path), "--json")
+    assert code == 0 and json.loads(out)["problems"][0]["reason"].startswith("bad date")
+
+
+def test_unreadable_input_exits_2_with_one_line(tmp_path):
+    code, out, err = run("parse", str(tmp_path / "missing.wikitext"), "--json")
+    assert code == 2 and out == ""
+    assert err.startswith("hubbot: error: ") and err.count("\n") == 1
+
+
+def test_usage_error_exits_2():
+    code, _, err = run("sync")
+    assert code == 2 and "--config" in err
+
+
+def test_bad_config_exits_2_before_any_request(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[[pages]]\ntitle = 'Hubs'\ntables = ['bogus']\n")
+    code, _, err = run("sync", "--config", str(cfg), "--pages-dir", str(tmp_path / "nope"))
+    assert code == 2 and "tables must be" in err and err.count("\n") == 1
+
+
+def test_dry_run_prints_diff_and_changelog_and_writes_markdown(wiki):  # noqa: F811
+    review = wiki / "review.md"
+    code, out, _ = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                       str(wiki / "pages"), "--dry-run", "--diff-file", str(review),
+                       "--today", "2026-11-24")
+    assert code == 0
+    assert "Hubs: would save" in out and "+| 27 November 2021 ||" in out
+    assert "\033[" not in out  # not a terminal: no colour
+    md = review.read_text()
+    assert md.startswith("# hubbot review") and "```diff" in md and "### Hubs" in md
+    assert not (wiki / "state.json").exists()
+
+
+def test_color_always_colours_the_diff(wiki):  # noqa: F811
+    code, out, _ = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                       str(wiki / "pages"), "--dry-run", "--color", "always")
+    assert code == 0 and "\033[32m+" in out
+
+
+def test_cron_run_json_log_then_quiet(wiki):  # noqa: F811
+    args = ("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+            str(wiki / "pages"), "--log-format", "json", "--today", "2026-11-24")
+    code, out, _ = run(*args)
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert {"time", "message"} <= set(lines[0])
+    pages = {r["page"]: r["outcome"] for r in lines if r.get("kind") == "page"}
+    assert pages["Hubs"] == "saved"
+    code, out, _ = run(*args)
+    assert code == 0 and [json.loads(x).get("kind") for x in out.splitlines()][0] == "quiet"
+
+
+def test_overlapping_run_exits_3_without_editing(wiki):  # noqa: F811
+    before = (wiki / "pages" / "Hubs.wikitext").read_text()
+    with RunLock(wiki / "run.lock"):
+        code, _, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                           str(wiki / "pages"))
+    assert code == 3 and "another hubbot run" in err
+    assert (wiki / "pages" / "Hubs.wikitext").read_text() == before
+
+
+def test_shutoff_exits_3(wiki):  # noqa: F811
+    (wiki / "pages" / "User%3AHubbot%2FShutoff.wikitext").write_text("stop")
+    code, _, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                       str(wiki / "pages"))
+    assert code == 3 and "User:Hubbot/Shutoff" in err
+
+
+def test_check_and_export(wiki):  # noqa: F811
+    cfg = ("--config", str(wiki / "hubbot.toml"), "--pages-dir", str(wiki / "pages"))
+    code, out, _ = run("check", *cfg)
+    assert code == 0 and out.strip().endswith("0 problems in 2 pages")
+    code, out, _ = run("export", *cfg, "--format", "json")
+    data = json.loads(out)
+    assert len(data["events"]) == 3 and {h["key"] for h in data["hubs"]} == {
+        "central-and-eastern-europe", "ea-regional-and-thematic-hub-earth"}
+    code, out, _ = run("export", *cfg, "--format", "csv", "--table", "hubs")
+    assert code == 0 and out.splitlines()[0].startswith("key,name,types,stage")
+    assert len(out.splitlines()) == 3

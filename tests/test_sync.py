@@ -1,0 +1,342 @@
+"""Sync logic end to end over the offline files backend (no wiki, no network)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hubbot.backend import FilesBackend, PageText, title_to_filename
+from hubbot.config import load_config
+from hubbot.errors import EditConflictError, ShutoffError, WikiError
+from hubbot.sync import Mode, Outcome, Sync
+
+TODAY = date(2026, 11, 24)
+
+HUBS = """<languages/>
+<translate>
+== List of events about hubs == <!--T:20-->
+</translate>
+<!-- hubbot:events start -->
+{| class="wikitable sortable"
+! Date !! Event
+|-
+| 12 March 2022 || Hubs Global Conversations ([[Special:MyLanguage/Hubs/Global Conversations March 12, 2022|event page]])
+|-
+| November 27, 2021 || Hubs co-creation workshop ([[Special:MyLanguage/Hubs/Workshop November 27, 2021|event page]])
+|-
+| 24 June 2022 - 26 June 2022 || Hubs Global Conversations ([[Special:MyLanguage/Hubs/Global Conversations June 24-26, 2022|event page]])
+|}
+<!-- hubbot:events end -->
+Text after the table stays.
+"""
+
+ONGOING = """Status vocabulary: research, planning, pilot, implementation.
+<!-- hubbot:hubs start -->
+{| class="wikitable"
+! Type !! Scope !! Rough map !! Status !! Details
+|-
+| Regional & Thematic || EA Regional and Thematic Hub (EARTH) || || Planning || 11 communities
+|-
+| Regional || [[Wikimedia CEE Hub|Central and Eastern Europe]] || || Implementation || Wikimedia Polska is the fiscal sponsor.
+|}
+<!-- hubbot:hubs end -->
+"""
+
+CEE = "The CEE hub.\n{{Hub status|stage=planning|type=regional|updated=2025-01-01}}\nMore.\n"
+EARTH = "EARTH.\n{{Hub status\n|stage=planning\n|type=regional, thematic\n|updated=2025-02-02\n}}\n"
+SUMMARY = "Counts:\n{{Hubs summary|total=1|regional=1|updated=2025-01-01}}\n"
+
+CONFIG = """
+[bot]
+shutoff_page = "User:Hubbot/Shutoff"
+state_path = "state.json"
+lock_path = "run.lock"
+
+[status]
+summary_page = "Hubs/Summary"
+
+[[pages]]
+title = "Hubs"
+tables = ["events"]
+
+[[pages]]
+title = "Hubs/Ongoing"
+tables = ["hubs"]
+
+[[hub_pages]]
+title = "Wikimedia CEE Hub"
+hub = "central-and-eastern-europe"
+
+[[hub_pages]]
+title = "EARTHub"
+hub = "ea-regional-and-thematic-hub-earth"
+"""
+
+
+class Recorder(FilesBackend):
+    """The files backend, recording calls (and able to simulate a human edit)."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+        self.saves: list[tuple[str, str]] = []
+        self.before_save: dict[str, list[str]] = {}  # title -> texts a "human" saves first
+
+    def revisions(self, titles):
+        self.calls.append(("revisions", tuple(titles)))
+        return super().revisions(titles)
+
+    def fetch(self, titles):
+        self.calls.append(("fetch", tuple(titles)))
+        return super().fetch(titles)
+
+    def save(self, page: PageText, text: str, summary: str):
+        queue = self.before_save.get(page.title)
+        if queue:
+            self._path(page.title).write_text(queue.pop(0), encoding="utf-8")
+        revid = super().save(page, text, summary)
+        self.saves.append((page.title, summary))
+        return revid
+
+
+@pytest.fixture
+def wiki(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for title, text in {"Hubs": HUBS, "Hubs/Ongoing": ONGOING, "Wikimedia CEE Hub": CEE,
+                        "EARTHub": EARTH, "Hubs/Summary": SUMMARY,
+                        "User:Hubbot/Shutoff": "run\n"}.items():
+        (pages / title_to_filename(title)).write_text(text, encoding="utf-8")
+    (tmp_path / "hubbot.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def read(wiki, title):
+    return (wiki / "pages" / title_to_filename(title)).read_text(encoding="utf-8")
+
+
+def write(wiki, title, text):
+    (wiki / "pages" / title_to_filename(title)).write_text(text, encoding="utf-8")
+
+
+def sync(wiki, mode=Mode.CRON, **kw):
+    backend = Recorder(wiki / "pages")
+    config = load_config(wiki / "hubbot.toml")
+    return Sync(config, backend, mode=mode, today=TODAY, **kw), backend
+
+
+def outcomes(report):
+    return {p.title: p.outcome for p in report.pages}
+
+
+def test_dry_run_shows_diffs_and_writes_nothing(wiki):
+    before = {t: read(wiki, t) for t in ("Hubs", "Hubs/Ongoing", "Wikimedia CEE Hub")}
+    s, backend = sync(wiki, Mode.DRY_RUN)
+    report = s.run()
+    assert outcomes(report)["Hubs"] is Outcome.WOULD_SAVE
+    assert outcomes(report)["Wikimedia CEE Hub"] is Outcome.WOULD_SAVE
+    hubs_diff = next(p.diff for p in report.pages if p.title == "Hubs")
+    assert "-| November 27, 2021 ||" in hubs_diff and "+| 27 November 2021 ||" in hubs_diff
+    assert backend.saves == []
+    assert {t: read(wiki, t) for t in before} == before
+    assert not (wiki / "state.json").exists()
+    assert report.exit_code == 0
+
+
+def test_cron_run_normalizes_then_second_run_is_quiet(wiki):
+    s, backend = sync(wiki)
+    report = s.run()
+    assert report.exit_code == 0, [p.line() for p in report.pages]
+    hubs = read(wiki, "Hubs")
+    assert hubs.index("27 November 2021") < hubs.index("12 March 2022") < hubs.index(
+        "24–26 June 2022")
+    assert hubs.startswith(HUBS[:HUBS.index("{|")])  # bytes before the table untouched
+    assert hubs.endswith("<!-- hubbot:events end -->\nText after the table stays.\n")
+    cee = read(wiki, "Wikimedia CEE Hub")
+    assert "stage=implementation" in cee and "updated=2026-11-24" in cee
+    assert read(wiki, "EARTHub") == EARTH  # already right: no edit at all
+    assert "EARTHub" not in [t for t, _ in backend.saves]
+    summary = read(wiki, "Hubs/Summary")
+    assert "total=2" in summary and "regional=2" in summary and "thematic=1" in summary
+    assert all(s.startswith("hubbot: ") for _, s in backend.saves)
+    state = json.loads((wiki / "state.json").read_text())
+    assert len(state["pages"]["Hubs"]["records"]["events"]) == 3
+
+    s2, backend2 = sync(wiki)
+    report2 = s2.run()
+    assert report2.quiet and report2.exit_code == 0
+    assert [c[0] for c in backend2.calls] == ["revisions"]  # no content fetched
+    assert backend2.saves == []
+
+
+def test_record_changes_drive_the_edit_summary(wiki):
+    sync(wiki)[0].run()
+    hubs = read(wiki, "Hubs").replace(
+        "|}\n<!-- hubbot:events end -->",
+        "|-\n| 2021-11-28 || Hubs follow-up call\n|}\n<!-- hubbot:events end -->")
+    write(wiki, "Hubs", hubs)
+    write(wiki, "Hubs/Ongoing", read(wiki, "Hubs/Ongoing").replace("|| Planning ||",
+                                                                   "|| Pilot ||"))
+    s, backend = sync(wiki)
+    report = s.run()
+    kinds = sorted(c.kind for c in report.changes)
+    assert kinds == ["event added", "hub stage"]
+    summaries = dict(backend.saves)
+    assert summaries["Hubs"] == "hubbot: +1 event (Hubs follow-up call, 28 November 2021)"
+    assert summaries["EARTHub"] == ("hubbot: EA Regional and Thematic Hub (EARTH): "
+                                    "planning → pilot")
+    assert "stage=pilot" in read(wiki, "EARTHub")
+    assert "pilot=1" in read(wiki, "Hubs/Summary")
+
+
+def test_shutoff_page_stops_before_any_edit(wiki):
+    write(wiki, "User:Hubbot/Shutoff", "stop please")
+    before = read(wiki, "Hubs")
+    s, backend = sync(wiki)
+    with pytest.raises(ShutoffError) as exc:
+        s.run()
+    assert exc.value.exit_code == 3 and "User:Hubbot/Shutoff" in str(exc.value)
+    assert backend.saves == [] and read(wiki, "Hubs") == before
+    assert not (wiki / "state.json").exists()
+
+
+def test_missing_end_marker_refuses_that_page_only(wiki):
+    broken = HUBS.replace("<!-- hubbot:events end -->", "")
+    write(wiki, "Hubs", broken)
+    s, backend = sync(wiki)
+    report = s.run()
+    result = next(p for p in report.pages if p.title == "Hubs")
+    assert result.outcome is Outcome.FAILED and "end marker missing" in result.message
+    assert read(wiki, "Hubs") == broken
+    assert "Wikimedia CEE Hub" in [t for t, _ in backend.saves]  # others still done
+    assert report.exit_code == 1
+    state = json.loads((wiki / "state.json").read_text())
+    assert "Hubs" not in state["pages"]  # looked at again next run
+
+
+def test_guard_refuses_a_table_that_lost_most_rows(wiki):
+    sync(wiki)[0].run()
+    text = read(wiki, "Hubs")
+    start = text.index("|-\n| 12 March 2022")
+    end = text.index("|}")
+    # Two of three rows gone, and what is left is untidy, so the bot would write.
+    write(wiki, "Hubs", text[:start] + "|-\n| 2021-11-27 || Hubs co-creation workshop\n"
+          + text[end:])
+    write(wiki, "Hubs", read(wiki, "Hubs").replace(
+        "|-\n| 27 November 2021 || Hubs co-creation workshop ([[Special:MyLanguage/Hubs/"
+        "Workshop November 27, 2021|event page]])\n", ""))
+    s, backend = sync(wiki)
+    report = s.run()
+    result = next(p for p in report.pages if p.title == "Hubs")
+    assert result.outcome is Outcome.FAILED and "refusing to write" in result.message
+    assert report.exit_code == 1 and "Hubs" not in [t for t, _ in backend.saves]
+    s2, backend2 = sync(wiki, accept_removals=True)
+    assert s2.run().exit_code == 0 and "Hubs" in [t for t, _ in backend2.saves]
+
+
+def test_human_edit_between_read_and_save_is_kept(wiki):
+    s, backend = sync(wiki)
+    human = HUBS.replace("Text after the table stays.", "A human added this line.")
+    backend.before_save["Hubs"] = [human]
+    report = s.run()
+    assert outcomes(report)["Hubs"] is Outcome.SAVED
+    text = read(wiki, "Hubs")
+    assert "A human added this line." in text and "27 November 2021" in text
+
+
+def test_conflict_twice_gives_up_and_keeps_human_text(wiki):
+    s, backend = sync(wiki)
+    first = HUBS.replace("Text after", "Human one. Text after")
+    second = HUBS.replace("Text after", "Human two. Text after")
+    backend.before_save["Hubs"] = [first, second]
+    report = s.run()
+    result = next(p for p in report.pages if p.title == "Hubs")
+    assert result.outcome is Outcome.FAILED and "conflict" in result.message.lower() or \
+        "changed" in result.message
+    assert read(wiki, "Hubs") == second
+    assert report.exit_code == 1
+
+
+def test_nobots_page_is_skipped_and_reported(wiki):
+    write(wiki, "Wikimedia CEE Hub", "{{nobots}}\n" + CEE)
+    s, backend = sync(wiki)
+    report = s.run()
+    result = next(p for p in report.pages if p.title == "Wikimedia CEE Hub")
+    assert result.outcome is Outcome.SKIPPED and "nobots" in result.message
+    assert read(wiki, "Wikimedia CEE Hub") == "{{nobots}}\n" + CEE
+    assert report.exit_code == 1
+
+
+def test_interactive_asks_per_page(wiki):
+    asked = []
+
+    def confirm(title, diff, summary):
+        asked.append(title)
+        return "n" if title == "Hubs" else "y"
+
+    s, backend = sync(wiki, Mode.INTERACTIVE, confirm=confirm)
+    report = s.run()
+    assert asked[0] == "Hubs" and outcomes(report)["Hubs"] is Outcome.DECLINED
+    assert "Hubs" not in [t for t, _ in backend.saves]
+    assert "Wikimedia CEE Hub" in [t for t, _ in backend.saves]
+    assert report.exit_code == 0
+
+
+def test_interactive_quit_stops_asking(wiki):
+    asked = []
+    s, backend = sync(wiki, Mode.INTERACTIVE,
+                      confirm=lambda t, d, s: asked.append(t) or "q")
+    report = s.run()
+    assert len(asked) == 1 and backend.saves == []
+    assert all(p.outcome in (Outcome.DECLINED, Outcome.UNCHANGED) for p in report.pages)
+
+
+def test_hub_missing_from_registry_is_reported_not_written(wiki):
+    write(wiki, "Hubs/Ongoing", ONGOING.replace("Central and Eastern Europe", "CEE"))
+    s, backend = sync(wiki)
+    report = s.run()
+    result = next(p for p in report.pages if p.title == "Wikimedia CEE Hub")
+    assert result.outcome is Outcome.FAILED and "not in the registry" in result.message
+    assert read(wiki, "Wikimedia CEE Hub") == CEE
+
+
+def test_network_failure_on_fetch_writes_nothing(wiki):
+    s, backend = sync(wiki)
+
+    def boom(titles):
+        raise WikiError("wiki unreachable: HTTP 503 after 2 retries")
+
+    backend.fetch = boom
+    with pytest.raises(WikiError):
+        s.run()
+    assert read(wiki, "Hubs") == HUBS and not (wiki / "state.json").exists()
+
+
+def test_save_failure_on_one_page_does_not_stop_others(wiki):
+    s, backend = sync(wiki)
+    original = backend.save
+
+    def flaky(page, text, summary):
+        if page.title == "Hubs":
+            raise WikiError("Hubs: API error internal_api_error")
+        return original(page, text, summary)
+
+    backend.save = flaky
+    report = s.run()
+    assert outcomes(report)["Hubs"] is Outcome.FAILED
+    assert outcomes(report)["Wikimedia CEE Hub"] is Outcome.SAVED
+    assert report.exit_code == 1
+    assert read(wiki, "Hubs") == HUBS
+
+
+def test_files_backend_conflict_detection(tmp_path):
+    (tmp_path / "P.wikitext").write_text("a", encoding="utf-8")
+    b = FilesBackend(tmp_path)
+    page = b.fetch(["P"])["P"]
+    (tmp_path / "P.wikitext").write_text("human", encoding="utf-8")
+    with pytest.raises(EditConflictError):
+        b.save(page, "bot", "s")
+    assert (tmp_path / "P.wikitext").read_text() == "human"
