@@ -8,6 +8,7 @@ the lock). Errors users can act on are one line on stderr; bugs print a tracebac
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -314,7 +315,8 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
     stderr = stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
     out = Output(stdout, log_format=getattr(args, "log_format", "text"),

@@ -1,0 +1,53 @@
+"""Make a value safe to write into wikitext: a table cell or a template parameter.
+
+Values come from pages editors wrote (titles, statuses, change descriptions). Written
+back unescaped, a ``|`` would split a cell, ``}}`` would close a template, ``[[Category:``
+would categorise the page, ``~~~~`` would sign it and ``<script>`` or ``</pre>`` would
+break out of wherever the value sits. Each such character is written as an HTML entity,
+which reads the same to a reader and means nothing to the parser. Newlines become spaces:
+cells and parameters hubbot writes are one line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_ALWAYS = {
+    "|": "&#124;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "~": "&#126;",
+}
+_AMP_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MAGIC = re.compile(r"__([A-Z]+)__")
+_LINE_START = {"!", "-", "+", "*", "#", ":", ";", "=", " "}
+
+
+def _escape(value: str) -> str:
+    text = " ".join(value.replace("\r", "\n").split("\n"))
+    text = _AMP_ENTITY.sub("&amp;", text)  # "&nbsp;" in a value stays literal text
+    text = "".join(_ALWAYS.get(ch, ch) for ch in text)
+    return _MAGIC.sub(r"&#95;_\1__", text)  # __NOTOC__ and friends
+
+
+def escape_cell(value: str) -> str:
+    """``value`` as the content of a one-line table cell (after ``| ``)."""
+    text = _escape(value)
+    if text[:1] in _LINE_START and text[:1] != " ":
+        text = f"&#{ord(text[0])};" + text[1:]
+    return text
+
+
+def escape_param(value: str) -> str:
+    """``value`` as a named template parameter's value."""
+    return _escape(value)
+
+
+def unescape(value: str) -> str:
+    """Undo ``escape_cell`` / ``escape_param`` (newlines come back as spaces)."""
+    return html.unescape(value)

@@ -1,0 +1,131 @@
+"""Status templates, edited in place: ``{{Hub status}}`` on a hub's page and the
+``{{Hubs summary}}`` counts.
+
+The page is parsed with mwparserfromhell and only the parameters hubbot owns are touched:
+other parameters keep their order and spacing, every byte outside the call stays, and a
+call whose owned values are already right comes back byte-identical (``updated`` only
+moves when something else did, so there are no no-op edits).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Template
+from mwparserfromhell.wikicode import Wikicode
+
+from hubbot.escape import escape_param
+from hubbot.records import Hub, HubType, Stage
+
+
+class TemplateMissing(ValueError):
+    """The page has no call of the template."""
+
+
+class TemplateAmbiguous(ValueError):
+    """The page calls the template more than once: hubbot will not guess which."""
+
+
+def normalize_template_name(name: str) -> str:
+    """MediaWiki's view of a template name: ``Template:`` prefix, underscores, spacing and
+    the case of the first letter do not matter."""
+    text = " ".join(name.replace("_", " ").split())
+    text = re.sub(r"^(?:template|tl)\s*:\s*", "", text, flags=re.IGNORECASE)
+    return text[:1].upper() + text[1:]
+
+
+def _find(code: Wikicode, template: str) -> Template:
+    want = normalize_template_name(template)
+    calls = [t for t in code.filter_templates(recursive=True)
+             if normalize_template_name(str(t.name)) == want]
+    if not calls:
+        raise TemplateMissing(f"no {{{{{template}}}}} on the page")
+    if len(calls) > 1:
+        raise TemplateAmbiguous(f"{{{{{template}}}}} appears {len(calls)} times")
+    return calls[0]
+
+
+_WS = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+
+
+def _set(tpl: Template, name: str, value: str) -> bool:
+    """Set ``name`` to ``value`` unless equal already (ignoring case and spacing). True if
+    the call changed. An existing parameter keeps its surrounding whitespace."""
+    if tpl.has(name):
+        param = tpl.get(name)
+        lead, current, trail = _WS.match(str(param.value)).groups()  # type: ignore[union-attr]
+        if current.casefold() == value.casefold():
+            return False
+        param.value = lead + escape_param(value) + trail
+        return True
+    tpl.add(name, escape_param(value), preserve_spacing=True)
+    return True
+
+
+def _apply(text: str, template: str, values: list[tuple[str, str]], today: date) -> str:
+    code = mwparserfromhell.parse(text)
+    tpl = _find(code, template)
+    changed = False
+    for name, value in values:
+        changed = _set(tpl, name, value) or changed
+    if not changed:
+        return text
+    _set(tpl, "updated", today.isoformat())
+    return str(code)
+
+
+def hub_types_value(hub: Hub) -> str:
+    return ", ".join(sorted(t.value for t in hub.types))
+
+
+def render_hub_status(text: str, hub: Hub, *, template: str = "Hub status",
+                      today: date) -> str:
+    """``text`` with the hub's status template showing ``hub``'s stage and type.
+
+    Raises ``TemplateMissing`` / ``TemplateAmbiguous`` when the page has no call or more
+    than one.
+    """
+    return _apply(text, template, [("stage", hub.stage.value), ("type", hub_types_value(hub))],
+                  today)
+
+
+def hub_status_values(text: str, template: str = "Hub status") -> dict[str, str] | None:
+    """The owned parameters of the page's status template as written, None if no call."""
+    try:
+        tpl = _find(mwparserfromhell.parse(text), template)
+    except TemplateMissing:
+        return None
+    return {name: str(tpl.get(name).value).strip()
+            for name in ("stage", "type", "updated") if tpl.has(name)}
+
+
+def summary_counts(hubs: Sequence[Hub]) -> dict[str, int]:
+    """Hubs per stage and per type (a hub of two types counts in both), and the total."""
+    counts: dict[str, int] = {"total": len(hubs)}
+    for stage in Stage:
+        counts[stage.value] = sum(1 for h in hubs if h.stage is stage)
+    for kind in HubType:
+        counts[kind.value] = sum(1 for h in hubs if kind in h.types)
+    return counts
+
+
+def render_summary(text: str, hubs: Sequence[Hub], *, template: str = "Hubs summary",
+                   last_change: str | None, today: date) -> str:
+    """``text`` with the summary template's counts brought up to date.
+
+    A stage or type parameter is written when it has hubs or the call has it already (a
+    count dropping to 0 is shown as 0). ``last_change`` is written when given. Raises
+    ``TemplateMissing`` / ``TemplateAmbiguous`` as ``render_hub_status`` does.
+    """
+    code = mwparserfromhell.parse(text)
+    tpl = _find(code, template)
+    values: list[tuple[str, str]] = []
+    for name, count in summary_counts(hubs).items():
+        if name == "total" or count or tpl.has(name):
+            values.append((name, str(count)))
+    if last_change is not None:
+        values.append(("last_change", last_change))
+    return _apply(text, template, values, today)
