@@ -5,7 +5,7 @@ back unescaped, a ``|`` would split a cell, ``}}`` would close a template, ``[[C
 would categorise the page, ``~~~~`` would sign it and ``<script>`` or ``</pre>`` would
 break out of wherever the value sits. Each such character is written as an HTML entity,
 which reads the same to a reader and means nothing to the parser. Newlines become spaces:
-cells and parameters hubbot writes are one line.
+cells and parameters hubbot writes are one line; control characters are dropped.
 """
 
 from __future__ import annotations
@@ -28,10 +28,15 @@ _MAGIC = re.compile(r"__([A-Z]+)__")
 _LINE_START = {"!", "-", "+", "*", "#", ":", ";", "=", " "}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _escape(value: str) -> str:
     text = " ".join(value.replace("\r", "\n").split("\n"))
+    text = _CONTROL.sub("", text)  # MediaWiki cannot store them anyway
     text = _AMP_ENTITY.sub("&amp;", text)  # "&nbsp;" in a value stays literal text
     text = "".join(_ALWAYS.get(ch, ch) for ch in text)
+    text = re.sub(r"'(?=')", "&#39;", text).replace("://", "&#58;//")  # bold, URLs
     return _MAGIC.sub(r"&#95;_\1__", text)  # __NOTOC__ and friends
 
 

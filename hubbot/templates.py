@@ -48,7 +48,8 @@ def _find(code: Wikicode, template: str) -> Template:
     return calls[0]
 
 
-_WS = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+# leading space | the value | trailing space and comments ("pilot <!-- set by hubbot -->")
+_WS = re.compile(r"^(\s*)(.*?)((?:\s*<!--.*?-->)*\s*)$", re.DOTALL)
 
 
 def _set(tpl: Template, name: str, value: str) -> bool:

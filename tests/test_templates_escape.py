@@ -1,0 +1,139 @@
+"""Status templates edited in place, and escaping of hostile values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import mwparserfromhell
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mwparserfromhell.nodes import ExternalLink, Tag, Template, Wikilink
+
+from hubbot.escape import escape_cell, escape_param, unescape
+from hubbot.records import Hub, HubType, Stage
+from hubbot.templates import (
+    TemplateAmbiguous,
+    TemplateMissing,
+    hub_status_values,
+    render_hub_status,
+    render_summary,
+)
+
+TODAY = date(2026, 11, 24)
+HOSTILE = ["a|b", "}}", "{{subst:foo}}", "[[Category:X]]", "|}", "|-", "<nowiki>", "</pre>",
+           "<script>alert(1)</script>", "~~~~", "x\ny", "{|", "!!", "__NOTOC__", "-start",
+           "[http://evil.example x]", "&nbsp;", "'''bold'''"]
+
+
+def hub(stage=Stage.PILOT, types=(HubType.REGIONAL,), key="cee", name="CEE Hub"):
+    return Hub(key=key, name=name, types=frozenset(types), stage=stage, stage_raw=stage.value)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_cell_value_stays_one_inert_cell(value):
+    text = "{|\n|-\n| " + escape_cell(value) + "\n|}\n"
+    code = mwparserfromhell.parse(text)
+    (table,) = code.filter_tags(matches=lambda n: n.tag == "table", recursive=False)
+    cells = table.contents.filter_tags(matches=lambda n: n.tag == "td")
+    assert len(cells) == 1
+    inner = cells[0].contents
+    assert not inner.filter(forcetype=(Template, Wikilink, ExternalLink, Tag))
+    assert unescape(str(inner)).strip() == " ".join(value.split("\n")).strip()
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_param_value_stays_one_parameter(value):
+    code = mwparserfromhell.parse("{{T|p=" + escape_param(value) + "}}")
+    (tpl,) = code.filter_templates()
+    assert [str(p.name) for p in tpl.params] == ["p"]
+    assert unescape(str(tpl.get("p").value)) == " ".join(value.split("\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\r\t"),
+               max_size=60))
+def test_any_param_value_round_trips(value):
+    code = mwparserfromhell.parse("{{T|p=" + escape_param(value) + "}}")
+    (tpl,) = code.filter_templates()
+    assert [str(p.name) for p in tpl.params] == ["p"]
+    assert not tpl.get("p").value.filter(forcetype=(Template, Wikilink, Tag, ExternalLink))
+    assert unescape(str(tpl.get("p").value)) == " ".join(value.replace("\r", "\n")
+                                                         .split("\n"))
+
+
+PAGE = """<languages/>
+<translate>About the hub. <!--T:3--></translate>
+{{Hub status
+| stage   = pilot <!-- set by hubbot -->
+| type    = regional
+| contact = [[User:Someone]]
+| updated = 2025-01-01
+}}
+Tail text.
+"""
+
+
+def test_equal_values_leave_the_page_byte_identical():
+    assert render_hub_status(PAGE, hub(), today=TODAY) == PAGE
+    # case and spacing differences are not changes either
+    assert render_hub_status(PAGE.replace("= pilot", "= Pilot "), hub(), today=TODAY) == \
+        PAGE.replace("= pilot", "= Pilot ")
+
+
+def test_changed_stage_touches_only_owned_values():
+    out = render_hub_status(PAGE, hub(stage=Stage.IMPLEMENTATION), today=TODAY)
+    assert out == PAGE.replace("= pilot <!--", "= implementation <!--").replace(
+        "= 2025-01-01", "= 2026-11-24")
+    assert hub_status_values(out) == {"stage": "implementation <!-- set by hubbot -->",
+                                      "type": "regional", "updated": "2026-11-24"}
+
+
+def test_missing_params_are_added_in_the_calls_style():
+    out = render_hub_status("x {{Hub status|stage=research}} y",
+                            hub(types=(HubType.THEMATIC, HubType.REGIONAL)), today=TODAY)
+    assert out == "x {{Hub status|stage=pilot|type=regional, thematic|updated=2026-11-24}} y"
+
+
+@pytest.mark.parametrize("call", ["{{hub_status|stage=x}}", "{{Template:Hub status|stage=x}}",
+                                  "{{ Hub status\n|stage=x}}", "{{hub status|stage=x}}"])
+def test_template_name_variants(call):
+    assert "stage=pilot" in render_hub_status(call, hub(), today=TODAY)
+
+
+def test_missing_and_ambiguous_templates_raise():
+    with pytest.raises(TemplateMissing):
+        render_hub_status("no template here", hub(), today=TODAY)
+    with pytest.raises(TemplateAmbiguous):
+        render_hub_status("{{Hub status}} {{Hub status}}", hub(), today=TODAY)
+
+
+def test_summary_counts_compound_types_and_keeps_other_params():
+    text = "{{Hubs summary|note=keep me|total=1|research=1|updated=2020-01-01}}"
+    hubs = [hub(key="a", types=(HubType.REGIONAL, HubType.THEMATIC)),
+            hub(key="b", stage=Stage.PLANNING)]
+    out = render_summary(text, hubs, last_change="a: planning → pilot", today=TODAY)
+    (tpl,) = mwparserfromhell.parse(out).filter_templates()
+    values = {str(p.name): str(p.value) for p in tpl.params}
+    assert values == {"note": "keep me", "total": "2", "research": "0", "updated":
+                      "2026-11-24", "planning": "1", "pilot": "1", "regional": "2",
+                      "thematic": "1", "last_change": "a: planning → pilot"}
+    assert [str(p.name) for p in tpl.params][:4] == ["note", "total", "research", "updated"]
+
+
+def test_hostile_last_change_is_inert():
+    out = render_summary("{{Hubs summary|total=0}}", [], today=TODAY,
+                         last_change="{{subst:x}}|a=b]]")
+    (tpl,) = mwparserfromhell.parse(out).filter_templates()
+    assert {str(p.name) for p in tpl.params} == {"total", "last_change", "updated"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list(Stage)),
+                          st.sets(st.sampled_from(list(HubType)), max_size=3)), max_size=8))
+def test_summary_is_idempotent(spec):
+    hubs = [hub(stage=s, types=t, key=f"h{i}") for i, (s, t) in enumerate(spec)]
+    text = "Intro\n{{Hubs summary\n|keep=1\n|total=99\n}}\nOutro"
+    once = render_summary(text, hubs, last_change=None, today=TODAY)
+    assert render_summary(once, hubs, last_change=None, today=TODAY) == once
+    assert once.startswith("Intro\n{{Hubs summary\n|keep=1\n") and once.endswith("}}\nOutro")
