@@ -107,6 +107,8 @@ def render_table(text: str, pt: ParsedTable) -> tuple[str, TableChange]:
             continue
         first_data_seen = True
         edit = _rewrite_date(text, pr) if pr.record is not None else None
+        if edit is not None and not start <= edit[0] <= edit[1] <= end:
+            edit = None  # a date spanned from the row above: rewritten with that row
         if edit is not None:
             s, e, new = edit
             chunk = text[start:s] + new + text[e:end]

@@ -164,7 +164,9 @@ def _make_cell(text: str, marker: str, start: int, end: int, mask: Mask) -> Cell
     if len(pieces) > 1:
         attr_start, attr_end = pieces[0]
         attrs = text[attr_start:attr_end]
-        if "[[" not in attrs and "{{" not in attrs:
+        # Attributes never hold links, templates or tags; "<tvar|x>" (old Translate
+        # syntax, removed before MediaWiki parses the page) is not an attribute split.
+        if "[[" not in attrs and "{{" not in attrs and "<" not in attrs:
             return Cell(marker, pieces[1][0], end, attrs.strip())
     return Cell(marker, start, end)
 
