@@ -243,13 +243,13 @@ class Sync:
         report = RunReport()
         state = self.store.load()
         titles = cfg.all_titles()
+        self.log(f"checking {len(titles)} pages")
         revisions = self.backend.revisions(titles)
         content = cfg.content_titles()
         if (not self.force and state.pages
                 and all(revisions[t].revid is not None
                         and revisions[t].revid == state.revid(t) for t in content)):
             report.quiet = True
-            self.log("no page changed since the last run; nothing to do")
             return report
 
         pages = self.backend.fetch(titles)
@@ -348,7 +348,6 @@ class Sync:
         for plan in plans:
             if plan.new_text == plan.page.text:
                 report.pages.append(PageResult(plan.title, Outcome.UNCHANGED))
-                self.log(report.pages[-1].line())
                 new_state.pages[plan.title] = plan.state
                 continue
             diff = unified_diff(plan.title, plan.page.text, plan.new_text, plan.page.revid)
@@ -374,9 +373,9 @@ class Sync:
                 elif answer != "y":
                     result.outcome, result.message = Outcome.DECLINED, "declined"
                 else:
+                    self.log(f"saving {plan.title}")
                     self._save(plan, result, new_state)
             report.pages.append(result)
-            self.log(result.line())
 
     def _save(self, plan: _Plan, result: PageResult, new_state: State) -> None:
         page, text = plan.page, plan.new_text

@@ -62,7 +62,9 @@ def _set(tpl: Template, name: str, value: str) -> bool:
             return False
         param.value = lead + escape_param(value) + trail
         return True
-    tpl.add(name, escape_param(value), preserve_spacing=True)
+    # New parameters go before "updated", which reads best last.
+    before = "updated" if name != "updated" and tpl.has("updated") else None
+    tpl.add(name, escape_param(value), preserve_spacing=True, before=before)
     return True
 
 
