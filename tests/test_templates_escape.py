@@ -118,7 +118,10 @@ def test_summary_counts_compound_types_and_keeps_other_params():
     assert values == {"note": "keep me", "total": "2", "research": "0", "updated":
                       "2026-11-24", "planning": "1", "pilot": "1", "regional": "2",
                       "thematic": "1", "last_change": "a: planning → pilot"}
-    assert [str(p.name) for p in tpl.params][:4] == ["note", "total", "research", "updated"]
+    # existing parameters keep their order; new ones go before "updated"
+    assert [str(p.name) for p in tpl.params] == ["note", "total", "research", "planning",
+                                                 "pilot", "regional", "thematic",
+                                                 "last_change", "updated"]
 
 
 def test_hostile_last_change_is_inert():
