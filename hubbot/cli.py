@@ -218,17 +218,21 @@ def review_markdown(report: RunReport, config: Config) -> str:
 def cmd_sync(args: argparse.Namespace, out: Output) -> int:
     config = load_config(args.config)
     today = _today(args.today)
-    backend = make_backend(config, args.pages_dir)
     mode = Mode.DRY_RUN if args.dry_run else (Mode.INTERACTIVE if args.interactive
                                              else Mode.CRON)
-    sync = Sync(config, backend, mode=mode, today=today,
-                confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None,
-                log=out.progress, force=args.force, accept_removals=args.accept_removals)
-    if mode is Mode.DRY_RUN:
-        report = sync.run()
-    else:
-        with RunLock(config.lock_path):
+    # The lock is taken before logging in: an overlapping cron run stops at once (exit 3).
+    lock: Any = contextlib.nullcontext() if mode is Mode.DRY_RUN else RunLock(config.lock_path)
+    with lock:
+        backend = make_backend(config, args.pages_dir)
+        sync = Sync(config, backend, mode=mode, today=today,
+                    confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None,
+                    log=out.progress, force=args.force, accept_removals=args.accept_removals)
+        try:
             report = sync.run()
+        finally:
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
     for note in report.notes:
         out.log(note, kind="note")
     for change in report.changes:

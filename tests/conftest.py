@@ -8,6 +8,10 @@ quietly skip.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path as _Path
+
+sys.path.insert(0, str(_Path(__file__).resolve().parent.parent))  # "tests.wiki"
 
 import pytest
 
@@ -30,3 +34,48 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config) -> None:
         terminalreporter.write_line(
             f"CI: {len(_skipped)} test(s) skipped, which fails the run under CI: "
             + ", ".join(_skipped[:5]), red=True)
+
+
+# --- the real local MediaWiki ----------------------------------------------------------
+
+_wiki = None
+_wiki_error: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Bring the wiki up before any test module imports pywikibot (PYWIKIBOT_DIR must be
+    set first). Only when integration tests were collected would be nicer, but
+    collection imports modules, so this runs whenever PHP and MediaWiki are installed."""
+    global _wiki, _wiki_error
+    if os.environ.get("HUBBOT_NO_WIKI"):
+        _wiki_error = "HUBBOT_NO_WIKI is set"
+        return
+    import tempfile
+    from pathlib import Path
+
+    from tests.wiki.harness import available, bring_up
+
+    ok, why = available()
+    if not ok:
+        _wiki_error = why
+        return
+    try:
+        _wiki = bring_up(Path(tempfile.mkdtemp(prefix="hubbot-wiki-")))
+    except Exception as exc:  # noqa: BLE001 - reported by every test that needs it
+        _wiki_error = f"bringing up the local MediaWiki failed: {exc}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _wiki is not None:
+        _wiki.stop()
+
+
+@pytest.fixture(scope="session")
+def local_wiki():
+    """The running LocalWiki. Skips outside CI when PHP/MediaWiki are missing; under CI
+    that is an error."""
+    if _wiki is None:
+        if IN_CI:
+            pytest.fail(f"CI: the local MediaWiki is required: {_wiki_error}")
+        pytest.skip(f"no local MediaWiki: {_wiki_error}")
+    return _wiki
