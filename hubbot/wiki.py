@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from hubbot.backend import PageText, Revision, bots_allowed
-from hubbot.errors import EditConflictError, LoginError, PageSkippedError, WikiError
+from hubbot.errors import (
+    EditConflictError,
+    LoginError,
+    PageError,
+    PageSkippedError,
+    WikiError,
+)
 
 BATCH = 50
 
@@ -160,12 +166,12 @@ class WikiBackend:
                 raise PageSkippedError(page.title, f"protected: {exc.info}") from None
             if code in ("missingtitle", "nocreate-missing", "pagedeleted"):
                 raise PageSkippedError(page.title, f"page is gone: {exc.info}") from None
-            raise WikiError(f"{page.title}: API error {code}: {exc.info}") from None
+            raise PageError(page.title, f"API error {code}: {exc.info}") from None
         except PywikibotError as exc:
-            raise WikiError(f"{page.title}: {_one_line(exc)}") from None
+            raise PageError(page.title, f"not saved: {_one_line(exc)}") from None
         result = data.get("edit", {})
         if result.get("result") != "Success":
-            raise WikiError(f"{page.title}: edit not saved: {result}")
+            raise PageError(page.title, f"edit not saved: {result}")
         if result.get("nochange"):
             return None
         return int(result["newrevid"])
