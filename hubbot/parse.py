@@ -340,7 +340,8 @@ class _RowReader:
         return self.text[cell.start:cell.end]
 
     def problem(self, number: int, row: Row, reason: str) -> Problem:
-        raw = self.text[row.start:row.end].strip()
+        start = row.cells[0].start if row.cells else row.start
+        raw = self.text[start:row.end].strip()  # from the first cell: no "|-" or comments
         return Problem(self.page, self.kind, number, raw, reason)
 
     def date(self, pr: ParsedRow, column: str) -> DateSpan | None:

@@ -1,0 +1,75 @@
+"""The README cannot drift from the CLI: every documented command line is checked against
+the CLI's own --help, and the runnable examples are run."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from hubbot.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted({m.group(1).strip() for m in re.finditer(
+    r"^\.venv/bin/hubbot ([^#\n]+)", README, re.MULTILINE)})
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return main(argv, stdout=out, stderr=err), out.getvalue(), err.getvalue()
+
+
+def test_the_readme_documents_commands():
+    assert len(COMMANDS) >= 6
+    assert README.startswith("# hubbot\n\n```sh\nmake demo")
+    assert "make test" in README.split("\n\n")[1]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_documented_options_exist(command):
+    words = shlex.split(command)
+    code, out, _ = run([words[0], "--help"])
+    assert code == 0 and out.startswith("usage: hubbot " + words[0])
+    for word in words[1:]:
+        if word.startswith("--"):
+            assert word.split("=")[0] in out, f"{word} is not an option of {words[0]}"
+
+
+def test_top_level_help_lists_every_command():
+    code, out, _ = run(["--help"])
+    assert code == 0
+    for name in ("parse", "sync", "check", "export"):
+        assert name in out
+
+
+def test_documented_parse_example_runs():
+    (command,) = [c for c in COMMANDS if c.startswith("parse ")]
+    argv = shlex.split(command)
+    argv = [str(REPO / a) if a.endswith(".wikitext") else a for a in argv]
+    code, out, _ = run(argv)
+    data = json.loads(out)
+    assert code == 0 and data["events"] and data["problems"]
+
+
+def test_documented_exit_codes_match_the_code():
+    from hubbot import errors
+
+    table = dict(re.findall(r"^\| (\d) \| ([^|]+) \|", README, re.MULTILINE))
+    assert set(table) == {"0", "1", "2", "3"}
+    assert errors.ConfigError.exit_code == 2 and errors.ShutoffError.exit_code == 3
+    assert errors.LockedError.exit_code == 3 and errors.PageError.exit_code == 1
+    assert "shutoff" in table["3"] and "lock" in table["3"]
+
+
+def test_jobs_yaml_runs_a_documented_command():
+    jobs = (REPO / "deploy" / "jobs.yaml").read_text(encoding="utf-8")
+    command = re.search(r"command: cd ~/hubbot && \.venv/bin/hubbot (.+)", jobs).group(1)
+    words = shlex.split(command)
+    code, out, _ = run([words[0], "--help"])
+    assert code == 0 and all(w in out for w in words[1:] if w.startswith("--"))
+    assert "emails: onfailure" in jobs and "schedule:" in jobs
