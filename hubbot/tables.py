@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _OPAQUE_TAGS = "nowiki|pre|syntaxhighlight|source|math|score|templatedata|graph"
 _TOKEN = re.compile(
@@ -130,11 +131,16 @@ class Table:
         return [r for r in self.rows if r.cells and not r.is_header]
 
 
+@lru_cache(maxsize=8)
+def _separator_pattern(seps: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\[\[|\]\]|" + "|".join(re.escape(s) for s in seps))
+
+
 def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str, ...],
                      mask: Mask) -> list[tuple[int, int]]:
     """Split text[line_start:line_end] on any of ``seps`` outside links and masked spans."""
     parts: list[tuple[int, int]] = []
-    pattern = re.compile(r"\[\[|\]\]|" + "|".join(re.escape(s) for s in seps))
+    pattern = _separator_pattern(seps)
     link_depth = 0
     seg_start = line_start
     pos = line_start

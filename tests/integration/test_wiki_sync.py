@@ -268,3 +268,30 @@ def test_failed_login_never_shows_the_password(site, tmp_path):
         if path.is_file() and path.name != "user-password.py":
             everything += path.read_text(errors="replace")
     assert secret not in everything
+
+
+def test_changed_run_reads_in_batches_of_50_and_edits_once_per_changed_page(site):
+    titles = [f"Hubs/Copy {i}" for i in range(60)]
+    site.seed(dict.fromkeys(titles, HUBS))
+    from hubbot.parse import parse_page
+    from hubbot.render import render_page
+
+    tidy, _ = render_page(parse_page(HUBS, "Hubs/Copy 0"))
+    site.seed({"Hubs/Copy 0": tidy})  # already normalized: must not be edited
+    cfg = site.config_path.parent / "many.toml"
+    cfg.write_text('[site]\nfamily = "testwiki"\ncode = "testwiki"\n[bot]\n'
+                   'state_path = "many-state.json"\n'
+                   + "".join(f'[[pages]]\ntitle = "{t}"\ntables = ["events"]\n'
+                             for t in titles), encoding="utf-8")
+    from hubbot.wiki import WikiBackend
+
+    backend = WikiBackend("testwiki", "testwiki")
+    _ = backend.site.tokens["csrf"]  # counted separately: cached per process
+    start = backend.request_count
+    report = Sync(load_config(cfg), backend, today=TODAY).run()
+    saved = [p.title for p in report.pages if p.outcome is Outcome.SAVED]
+    assert len(saved) == 59 and "Hubs/Copy 0" not in saved
+    assert backend.request_count - start == 2 + 2 + len(saved)
+    start = backend.request_count
+    assert Sync(load_config(cfg), backend, today=TODAY).run().quiet
+    assert backend.request_count - start == 2  # ceil(60/50) revision checks, nothing else
