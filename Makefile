@@ -44,7 +44,10 @@ test: setup
 		if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) bench/core.py
+	@if command -v php >/dev/null 2>&1 && [ -d .mediawiki/dist ]; then $(PY) bench/requests_count.py; \
+	else echo "(requests per run need the local MediaWiki: make system)"; fi
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache
