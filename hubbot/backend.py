@@ -25,6 +25,18 @@ class Revision:
     title: str
     revid: int | None
     timestamp: str | None = None
+    user: str | None = None  # who made it (the wiki backend knows; files do not)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One past revision of a page, with its text."""
+
+    revid: int
+    user: str
+    timestamp: str
+    comment: str
+    text: str
 
 
 @dataclass(frozen=True)

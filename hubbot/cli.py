@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parse and plan even if no page changed since the last run")
     s.add_argument("--accept-removals", action="store_true",
                    help="allow writing tables that lost many rows since the last run")
+    s.add_argument("--review-page", nargs="?", const="", metavar="TITLE",
+                   help="with --dry-run: post the review to this wiki page (default: "
+                   "[review] page) for approval by an editor")
+    how.add_argument("--apply-approved", action="store_true",
+                     help="apply the review on the review page if an allowed user "
+                     "approved it and the pages have not changed since")
     s.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     s.add_argument("--today", help=argparse.SUPPRESS)
 
@@ -215,24 +221,7 @@ def review_markdown(report: RunReport, config: Config) -> str:
     return "\n".join(lines)
 
 
-def cmd_sync(args: argparse.Namespace, out: Output) -> int:
-    config = load_config(args.config)
-    today = _today(args.today)
-    mode = Mode.DRY_RUN if args.dry_run else (Mode.INTERACTIVE if args.interactive
-                                             else Mode.CRON)
-    # The lock is taken before logging in: an overlapping cron run stops at once (exit 3).
-    lock: Any = contextlib.nullcontext() if mode is Mode.DRY_RUN else RunLock(config.lock_path)
-    with lock:
-        backend = make_backend(config, args.pages_dir)
-        sync = Sync(config, backend, mode=mode, today=today,
-                    confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None,
-                    log=out.progress, force=args.force, accept_removals=args.accept_removals)
-        try:
-            report = sync.run()
-        finally:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+def _print_report(report: RunReport, out: Output, mode: Mode) -> None:
     for note in report.notes:
         out.log(note, kind="note")
     for change in report.changes:
@@ -246,6 +235,56 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
             out.stream.write(out.diff(page.diff))
     if report.quiet:
         out.log("no page changed since the last run", kind="quiet")
+
+
+def _apply_approved(args: argparse.Namespace, out: Output, config: Config,
+                    today: date) -> int:
+    from hubbot.onwiki import apply_approved
+
+    with RunLock(config.lock_path):
+        backend = make_backend(config, args.pages_dir)
+        try:
+            outcome = apply_approved(config, backend, today=today, log=out.progress)
+        finally:
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
+    if outcome.applied is not None:
+        _print_report(outcome.applied, out, Mode.CRON)
+    out.log(outcome.message, kind="review", review=outcome.review_id)
+    return outcome.applied.exit_code if outcome.applied is not None else 0
+
+
+def cmd_sync(args: argparse.Namespace, out: Output) -> int:
+    config = load_config(args.config)
+    today = _today(args.today)
+    mode = Mode.DRY_RUN if args.dry_run else (Mode.INTERACTIVE if args.interactive
+                                             else Mode.CRON)
+    if args.review_page is not None and mode is not Mode.DRY_RUN:
+        raise UsageError("--review-page goes with --dry-run")
+    if args.apply_approved:
+        return _apply_approved(args, out, config, today)
+    # The lock is taken before logging in: an overlapping cron run stops at once (exit 3).
+    lock: Any = contextlib.nullcontext() if mode is Mode.DRY_RUN else RunLock(config.lock_path)
+    with lock:
+        backend = make_backend(config, args.pages_dir)
+        sync = Sync(config, backend, mode=mode, today=today,
+                    confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None,
+                    log=out.progress, force=args.force, accept_removals=args.accept_removals)
+        try:
+            report = sync.run()
+            if args.review_page is not None:
+                from hubbot.onwiki import post_review
+
+                rid = post_review(config, backend, report, today=today,
+                                  page_title=args.review_page or None)
+                report.notes.append(f"review {rid} posted to "
+                                    f"{args.review_page or config.review.page}")
+        finally:
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
+    _print_report(report, out, mode)
     if args.diff_file:
         try:
             args.diff_file.write_text(review_markdown(report, config), encoding="utf-8")

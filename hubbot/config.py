@@ -35,6 +35,17 @@ class HubPageConfig:
 
 
 @dataclass(frozen=True)
+class ReviewConfig:
+    """On-wiki review, approval and "update now" (all optional)."""
+
+    page: str | None = None
+    approvers: tuple[str, ...] = ()
+    approver_groups: tuple[str, ...] = ()
+    trigger_page: str | None = None
+    trigger_interval_minutes: int = 60
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     family: str | None
@@ -52,6 +63,7 @@ class Config:
     max_removal_share: float = 0.3
     markers: Markers = field(default_factory=Markers)
     username: str | None = None
+    review: ReviewConfig = field(default_factory=ReviewConfig)
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
@@ -60,11 +72,15 @@ class Config:
             titles.append(self.summary_page)
         if self.shutoff_page:
             titles.append(self.shutoff_page)
+        if self.review.trigger_page:
+            titles.append(self.review.trigger_page)
         return list(dict.fromkeys(titles))
 
     def content_titles(self) -> list[str]:
-        """Pages whose revisions decide whether anything changed (not the shutoff page)."""
-        return [t for t in self.all_titles() if t != self.shutoff_page]
+        """Pages whose revisions decide whether anything changed (not the shutoff or
+        trigger page)."""
+        return [t for t in self.all_titles()
+                if t not in (self.shutoff_page, self.review.trigger_page)]
 
 
 _KNOWN = {
@@ -73,6 +89,8 @@ _KNOWN = {
             "lock_path", "max_removal_share"},
     "markers": {"start", "end"},
     "status": {"template", "summary_page", "summary_template"},
+    "review": {"page", "approvers", "approver_groups", "trigger_page",
+               "trigger_interval_minutes"},
 }
 
 
@@ -114,6 +132,7 @@ def load_config(path: Path | str) -> Config:
     bot = _table(data, "bot", where)
     marks = _table(data, "markers", where)
     status = _table(data, "status", where)
+    review = _table(data, "review", where)
     base = path.parent
 
     pages: list[PageConfig] = []
@@ -163,6 +182,25 @@ def load_config(path: Path | str) -> Config:
     titles = [p.title for p in pages] + [h.title for h in hub_pages]
     if len(set(titles)) != len(titles):
         raise ConfigError(f"{where}: a page is configured twice")
+    lists = {}
+    for key in ("approvers", "approver_groups"):
+        value = review.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where}: [review] {key} must be a list of names")
+        lists[key] = tuple(value)
+    interval = review.get("trigger_interval_minutes", 60)
+    if not isinstance(interval, int) or interval < 0:
+        raise ConfigError(f"{where}: [review] trigger_interval_minutes must be minutes")
+    review_cfg = ReviewConfig(
+        page=_str(review, "page", where), approvers=lists["approvers"],
+        approver_groups=lists["approver_groups"],
+        trigger_page=_str(review, "trigger_page", where),
+        trigger_interval_minutes=interval)
+    if (review_cfg.page or review_cfg.trigger_page) and not (
+            review_cfg.approvers or review_cfg.approver_groups):
+        raise ConfigError(f"{where}: [review] needs approvers or approver_groups")
+    if review_cfg.page in titles or review_cfg.trigger_page in titles:
+        raise ConfigError(f"{where}: [review] pages must not be content pages")
     return Config(
         path=path, family=family, code=code, pages=tuple(pages),
         hub_pages=tuple(hub_pages),
@@ -177,4 +215,5 @@ def load_config(path: Path | str) -> Config:
         max_removal_share=float(share),
         markers=Markers(start, end),
         username=_str(site, "username", where),
+        review=review_cfg,
     )

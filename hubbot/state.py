@@ -30,6 +30,7 @@ class PageState:
 class State:
     pages: dict[str, PageState] = field(default_factory=dict)
     last_run: str | None = None
+    triggered_at: str | None = None  # ISO time of the last run asked for on the wiki
 
     def revid(self, title: str) -> int | None:
         entry = self.pages.get(title)
@@ -59,12 +60,13 @@ class StateStore:
                               f"{STATE_VERSION} expected)")
         pages = {title: PageState(entry.get("revid"), entry.get("records", {}))
                  for title, entry in raw.get("pages", {}).items()}
-        return State(pages, raw.get("last_run"))
+        return State(pages, raw.get("last_run"), raw.get("triggered_at"))
 
     def save(self, state: State) -> None:
         data = {
             "version": STATE_VERSION,
             "last_run": state.last_run,
+            "triggered_at": state.triggered_at,
             "pages": {title: {"revid": ps.revid, "records": ps.records}
                       for title, ps in sorted(state.pages.items())},
         }

@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from hubbot.backend import Backend, PageText
+from hubbot.backend import Backend, PageText, Revision
 from hubbot.changes import Change, diff_events, diff_hubs, summarize
 from hubbot.codec import (
     event_from_json,
@@ -48,6 +48,14 @@ from hubbot.templates import (
 )
 
 
+class ReviewMismatchError(HubbotError):
+    """The change planned now differs from the reviewed one: it must be reviewed again."""
+
+    def __init__(self, message: str, current_id: str) -> None:
+        super().__init__(message)
+        self.current_id = current_id
+
+
 class Mode(StrEnum):
     CRON = "cron"
     INTERACTIVE = "interactive"
@@ -74,6 +82,8 @@ class PageResult:
     revid: int | None = None
     diff: str = ""
     summary: str = ""
+    base_revid: int | None = None
+    new_text: str = ""  # set when the page would change (for on-wiki reviews)
 
     def line(self) -> str:
         text = f"{self.title}: {self.outcome.value}"
@@ -91,6 +101,7 @@ class RunReport:
     problems: list[Problem] = field(default_factory=list)
     quiet: bool = False  # nothing changed since the last run: nothing was fetched
     notes: list[str] = field(default_factory=list)
+    revisions: dict[str, int | None] = field(default_factory=dict)  # as checked
 
     @property
     def exit_code(self) -> int:
@@ -135,7 +146,9 @@ class Sync:
 
     def __init__(self, config: Config, backend: Backend, *, mode: Mode = Mode.CRON,
                  today: date, confirm: Confirm | None = None, log: Log | None = None,
-                 force: bool = False, accept_removals: bool = False) -> None:
+                 force: bool = False, accept_removals: bool = False,
+                 expect_review: str | None = None, summary_suffix: str = "",
+                 now: datetime | None = None) -> None:
         if mode is Mode.INTERACTIVE and confirm is None:
             raise ValueError("interactive mode needs a confirm callable")
         self.config = config
@@ -147,6 +160,9 @@ class Sync:
         self.force = force
         self.accept_removals = accept_removals
         self.store = StateStore(config.state_path)
+        self.expect_review = expect_review  # apply only exactly this reviewed change
+        self.summary_suffix = summary_suffix
+        self.now = now or datetime.now(UTC)
 
     # --- planning ---------------------------------------------------------------------
 
@@ -245,8 +261,10 @@ class Sync:
         titles = cfg.all_titles()
         self.log(f"checking {len(titles)} pages")
         revisions = self.backend.revisions(titles)
+        report.revisions = {t: r.revid for t, r in revisions.items()}
         content = cfg.content_titles()
-        if (not self.force and state.pages
+        trigger = self._trigger_request(revisions, state)
+        if (not self.force and trigger is None and state.pages
                 and all(revisions[t].revid is not None
                         and revisions[t].revid == state.revid(t) for t in content)):
             report.quiet = True
@@ -254,7 +272,7 @@ class Sync:
 
         pages = self.backend.fetch(titles)
         self.log(f"read {len(pages)} pages")
-        new_state = State(dict(state.pages), self.today.isoformat())
+        new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at)
         plans: list[_Plan] = []
         failed_sources: set[str] = set()
         hubs: dict[str, Hub] = {}
@@ -315,6 +333,15 @@ class Sync:
                 report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
 
         edits = [p for p in plans if p.new_text != p.page.text]
+        if self.expect_review is not None:
+            from hubbot.review import PlannedEdit, review_id
+
+            rid = review_id([PlannedEdit(p.title, p.page.revid, p.new_text, "", "")
+                             for p in edits])
+            if rid != self.expect_review:
+                raise ReviewMismatchError(
+                    f"the change hubbot would make now ({rid}) is not the reviewed one "
+                    f"({self.expect_review}); not applying", rid)
         if edits and self.mode is not Mode.DRY_RUN:
             self._check_shutoff(pages)
         elif edits and cfg.shutoff_page:
@@ -324,12 +351,78 @@ class Sync:
                                     "edit")
 
         self._apply(plans, report, new_state)
+        if trigger is not None and self.mode is not Mode.DRY_RUN:
+            self._answer_trigger(trigger, pages, report, new_state)
         # Only pages done (saved, unchanged, or skipped for good) were updated in
         # new_state; failed and declined pages keep their old entry, so the next run
         # looks at them again.
         if self.mode is not Mode.DRY_RUN:
             self.store.save(new_state)
         return report
+
+    # --- "update now" ------------------------------------------------------------------
+
+    def _trigger_request(self, revisions: dict[str, Revision], state: State) -> str | None:
+        """The user asking for a run on the trigger page, if a new, allowed, request is
+        there and the last triggered run is older than the configured interval. Seen in
+        the one batched revision check: a quiet run costs no extra request."""
+        rc = self.config.review
+        if not rc.trigger_page or self.mode is Mode.DRY_RUN:
+            return None
+        rev = revisions.get(rc.trigger_page)
+        if rev is None or rev.revid is None or rev.revid == state.revid(rc.trigger_page):
+            return None
+        if state.triggered_at:
+            last = datetime.fromisoformat(state.triggered_at)
+            if self.now - last < timedelta(minutes=rc.trigger_interval_minutes):
+                self.log(f"{rc.trigger_page}: update requested, but the last triggered run "
+                         "was too recent; it waits for a later run")
+                return None
+        user = rev.user or ""
+        if not self.is_approver(user):
+            self.log(f"{rc.trigger_page}: last edited by {user or '?'}, who may not "
+                     "trigger runs; ignored")
+            return None
+        return user
+
+    def is_approver(self, user: str) -> bool:
+        """Allowed by name, or by a user group the wiki says ``user`` is in."""
+        rc = self.config.review
+        if not user:
+            return False
+        if user in rc.approvers:
+            return True
+        groups_of = getattr(self.backend, "user_groups", None)
+        if not rc.approver_groups or groups_of is None:
+            return False
+        return bool(set(groups_of([user]).get(user, frozenset())) & set(rc.approver_groups))
+
+    def _answer_trigger(self, user: str, pages: dict[str, PageText], report: RunReport,
+                        new_state: State) -> None:
+        from hubbot.review import render_trigger_answer
+
+        title = self.config.review.trigger_page or ""
+        page = pages.get(title)
+        saved = [p.title for p in report.pages if p.outcome is Outcome.SAVED]
+        failed = [p.title for p in report.pages if p.outcome in FAILING]
+        result = (f"requested by {user}; saved: {', '.join(saved) or 'none'}; "
+                  f"failed: {', '.join(failed) or 'none'}; "
+                  f"{len(report.changes)} changes since the last run")
+        status = "failed" if failed else "done"
+        new_state.triggered_at = self.now.isoformat(timespec="seconds")
+        if page is None or not page.exists:
+            return
+        text = render_trigger_answer(page.text, status=status,
+                                     when=self.now.isoformat(timespec="minutes"),
+                                     result=result)
+        try:
+            revid = self.backend.save(page, text, f"{self.config.summary_prefix}: "
+                                      f"update run done ({status})")
+        except HubbotError as exc:
+            report.notes.append(f"{title}: could not write the answer: {exc}")
+            return
+        new_state.pages[title] = PageState(revid)
+        report.notes.append(f"{title}: run requested by {user}: {status}")
 
     def _check_shutoff(self, pages: dict[str, PageText]) -> None:
         cfg = self.config
@@ -352,7 +445,9 @@ class Sync:
                 continue
             diff = unified_diff(plan.title, plan.page.text, plan.new_text, plan.page.revid)
             result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff,
-                                summary=plan.summary)
+                                summary=plan.summary + self.summary_suffix,
+                                base_revid=plan.page.revid, new_text=plan.new_text)
+            plan.summary = result.summary
             if not plan.page.editable:
                 result.outcome = Outcome.SKIPPED
                 result.message = plan.page.not_editable_reason or "not editable"

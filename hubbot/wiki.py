@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from hubbot.backend import PageText, Revision, bots_allowed
+from hubbot.backend import HistoryEntry, PageText, Revision, bots_allowed
 from hubbot.errors import (
     EditConflictError,
     LoginError,
@@ -85,7 +85,7 @@ class WikiBackend:
             batch = list(titles[start:start + BATCH])
             params: dict[str, Any] = {
                 "action": "query", "prop": "revisions|info", "titles": batch,
-                "rvprop": "ids|timestamp" + ("|content" if content else ""),
+                "rvprop": "ids|timestamp|user" + ("|content" if content else ""),
                 "rvslots": "main", "inprop": "protection", "formatversion": 2,
                 "curtimestamp": 1,
             }
@@ -108,7 +108,7 @@ class WikiBackend:
             rev = (page.get("revisions") or [None])[0]
             if rev is not None and not page.get("missing"):
                 out[page["requested"]] = Revision(page["requested"], rev["revid"],
-                                                  rev["timestamp"])
+                                                  rev["timestamp"], rev.get("user"))
         return out
 
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
@@ -132,6 +132,39 @@ class WikiBackend:
                                   editable=reason is None, not_editable_reason=reason)
             self._started[title] = page.get("curtimestamp") or rev["timestamp"]
         return out
+
+    def history(self, title: str, limit: int = 20) -> list[HistoryEntry]:
+        """The page's last ``limit`` revisions with their texts, newest first (one
+        request)."""
+        from pywikibot.exceptions import Error as PywikibotError
+
+        try:
+            data = self.site.simple_request(
+                action="query", prop="revisions", titles=[title], rvlimit=limit,
+                rvprop="ids|timestamp|user|comment|content", rvslots="main",
+                formatversion=2).submit()
+        except PywikibotError as exc:
+            raise WikiError(f"{title}: reading the history failed: {_one_line(exc)}") \
+                from None
+        pages = data.get("query", {}).get("pages", [])
+        revs = pages[0].get("revisions", []) if pages else []
+        return [HistoryEntry(r["revid"], r.get("user", ""), r["timestamp"],
+                             r.get("comment", ""), r["slots"]["main"].get("content", ""))
+                for r in revs]
+
+    def user_groups(self, users: Sequence[str]) -> dict[str, frozenset[str]]:
+        """Each user's groups, as the wiki says (one request)."""
+        from pywikibot.exceptions import Error as PywikibotError
+
+        if not users:
+            return {}
+        try:
+            data = self.site.simple_request(action="query", list="users", ususers=list(users),
+                                            usprop="groups", formatversion=2).submit()
+        except PywikibotError as exc:
+            raise WikiError(f"reading user groups failed: {_one_line(exc)}") from None
+        return {u["name"]: frozenset(u.get("groups", []))
+                for u in data.get("query", {}).get("users", [])}
 
     # --- writes -------------------------------------------------------------------------
 

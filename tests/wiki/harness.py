@@ -67,6 +67,7 @@ class LocalWiki:
         self.server: subprocess.Popen[bytes] | None = None
         self._editor: requests.Session | None = None
         self._admin: requests.Session | None = None
+        self._users: dict[str, requests.Session] = {}
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -118,6 +119,7 @@ $wgGroupPermissions['*']['edit'] = false;
 """)
         wiki._php("createAndPromote.php", "--bot", "--sysop", wiki.bot_user, ADMIN_PASSWORD)
         wiki._php("createAndPromote.php", wiki.editor_user, EDITOR_PASSWORD)
+        wiki._php("createAndPromote.php", "Visitor", EDITOR_PASSWORD)
         wiki._php("createBotPassword.php", "--appid", wiki.bot_appid, "--grants",
                   "basic,highvolume,editpage,editprotected,protect,createeditmovepage",
                   wiki.bot_user, wiki.bot_secret)
@@ -220,9 +222,16 @@ noisysleep = 600.0
                                            "format": "json"},
                      timeout=10).json()["query"]["tokens"]["csrftoken"]
 
+    def session(self, user: str) -> requests.Session:
+        """A logged-in session of a plain user (Editor, Visitor)."""
+        if user not in self._users:
+            self._users[user] = self._login(user, EDITOR_PASSWORD)
+        return self._users[user]
+
     def edit(self, title: str, text: str, summary: str = "test edit", *,
-             as_editor: bool = False) -> dict[str, Any]:
-        s = self.editor() if as_editor else self.admin()
+             as_editor: bool = False, as_user: str | None = None) -> dict[str, Any]:
+        s = (self.session(as_user) if as_user else
+             self.editor() if as_editor else self.admin())
         r = s.post(self.api_url, data={"action": "edit", "title": title, "text": text,
                                        "summary": summary, "token": self._csrf(s),
                                        "format": "json"}, timeout=30).json()

@@ -1,0 +1,123 @@
+"""Editors without a shell: post a dry run for review on the wiki, apply it once approved.
+
+``post_review`` writes the review page from a dry run's report. ``apply_approved`` reads
+the review page; if its ``status=approved`` was set by an allowed user (read from the page
+history, never from the page text) and the source pages still have the revisions the
+review was made from, it applies exactly that change — otherwise it says why on the
+review page, or posts a fresh review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from hubbot.backend import Backend
+from hubbot.config import Config
+from hubbot.errors import PageError, UsageError
+from hubbot.review import (
+    PlannedEdit,
+    approving_edit,
+    read_review,
+    render_review,
+    review_id,
+    set_review_status,
+)
+from hubbot.sync import Mode, ReviewMismatchError, RunReport, Sync
+
+
+@dataclass
+class ReviewOutcome:
+    message: str
+    review_id: str | None = None
+    applied: RunReport | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _review_page(config: Config, title: str | None) -> str:
+    page = title or config.review.page
+    if not page:
+        raise UsageError(f"{config.path}: no review page: give --review-page or set "
+                         "[review] page")
+    return page
+
+
+def post_review(config: Config, backend: Backend, report: RunReport, *, today: date,
+                page_title: str | None = None, notes: tuple[str, ...] = ()) -> str:
+    """Write ``report`` (a dry run's) to the review page; returns the review id."""
+    title = _review_page(config, page_title)
+    edits = [PlannedEdit(p.title, p.base_revid, p.new_text, p.summary, p.diff)
+             for p in report.pages if p.new_text]
+    rid = review_id(edits)
+    revisions = {t: report.revisions.get(t) for t in config.content_titles()}
+    text = render_review(rid=rid, edits=edits, revisions=revisions,
+                         changes=[str(c) for c in report.changes],
+                         problems=[str(p) for p in report.problems], today=today,
+                         notes=notes)
+    page = backend.fetch([title])[title]
+    if not page.exists:
+        raise PageError(title, "the review page does not exist: create it once (any "
+                        "text); hubbot never creates pages")
+    if page.text.rstrip() != text.rstrip():
+        backend.save(page, text, f"{config.summary_prefix}: review {rid} "
+                     f"({len(edits)} pages would change)")
+    return rid
+
+
+def apply_approved(config: Config, backend: Backend, *, today: date,
+                   page_title: str | None = None,
+                   log: Callable[[str], None] | None = None) -> ReviewOutcome:
+    """Apply the approved review, or explain on the review page why not."""
+    title = _review_page(config, page_title)
+    history_of = getattr(backend, "history", None)
+    if history_of is None:
+        raise UsageError("approvals are read from the page history: --apply-approved "
+                         "needs a wiki, not --pages-dir")
+    page = backend.fetch([title])[title]
+    state = read_review(page.text) if page.exists else None
+    if state is None:
+        return ReviewOutcome(f"{title}: no {{{{Hubbot review}}}} on the page; nothing to do")
+    if state.status != "approved":
+        return ReviewOutcome(f"{title}: review {state.rid} is {state.status or 'pending'}; "
+                             "nothing to apply", state.rid)
+    approval = approving_edit(history_of(title), state.rid)
+    checker = Sync(config, backend, mode=Mode.DRY_RUN, today=today)
+    user = approval.user if approval else ""
+    if approval is None or not checker.is_approver(user):
+        who = user or "someone"
+        note = (f"hubbot ({today.isoformat()}): the approval of {state.rid} by {who} was "
+                f"ignored: {who} is not an approver. The review stays pending.")
+        backend.save(page, set_review_status(page.text, "pending", note),
+                     f"{config.summary_prefix}: approval of {state.rid} by {who} ignored")
+        return ReviewOutcome(f"{title}: approval of {state.rid} by {who} ignored (not an "
+                             "approver)", state.rid)
+
+    current = backend.revisions(sorted(state.revisions))
+    stale = sorted(t for t, rev in state.revisions.items() if current[t].revid != rev)
+    if not stale:
+        sync = Sync(config, backend, mode=Mode.CRON, today=today, force=True, log=log,
+                    expect_review=state.rid,
+                    summary_suffix=f" (review {state.rid} approved by {user})")
+        try:
+            report = sync.run()
+        except ReviewMismatchError:
+            stale = ["(the planned change differs)"]
+        else:
+            fresh = backend.fetch([title])[title]
+            failed = [p.title for p in report.pages if p.outcome.value in ("failed",
+                                                                            "skipped")]
+            status = "applied" if not failed else "partly applied"
+            note = (f"hubbot ({today.isoformat()}): {status} review {state.rid}, approved "
+                    f"by {user}." + (f" Not done: {', '.join(failed)}." if failed else ""))
+            backend.save(fresh, set_review_status(fresh.text, status, note),
+                         f"{config.summary_prefix}: review {state.rid} {status}")
+            return ReviewOutcome(f"{title}: review {state.rid} {status} (approved by {user})",
+                                 state.rid, report)
+    # The pages moved on since the review: review again, never apply a stale change.
+    dry = Sync(config, backend, mode=Mode.DRY_RUN, today=today, force=True).run()
+    note = (f"Review {state.rid} was approved by {user}, but {', '.join(stale)} changed "
+            "since it was made; this is a fresh review of the change as it stands now.")
+    rid = post_review(config, backend, dry, today=today, page_title=title, notes=(note,))
+    return ReviewOutcome(f"{title}: review {state.rid} is stale ({', '.join(stale)} "
+                         f"changed); posted a fresh review {rid}", rid)

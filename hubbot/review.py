@@ -1,0 +1,150 @@
+"""On-wiki review of a dry run (pure: builds and reads review and trigger page text).
+
+A review page carries ``{{Hubbot review|id=...|status=pending|revisions=...}}`` and, per
+page, a readable diff whose text is escaped so it can neither call templates nor break
+out of its ``<pre>``. Editors approve by setting ``status=approved``; who made that edit
+is read from the page history by ``hubbot.onwiki``, never from the page text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import mwparserfromhell
+
+from hubbot.backend import HistoryEntry
+from hubbot.escape import escape_param
+from hubbot.templates import TemplateMissing, _find
+
+REVIEW_TEMPLATE = "Hubbot review"
+TRIGGER_TEMPLATE = "Hubbot update"
+
+_DIFF_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;",
+                  "[": "&#91;", "]": "&#93;", "|": "&#124;", "~": "&#126;",
+                  "'": "&#39;", "_": "&#95;"}
+
+
+def escape_diff(diff: str) -> str:
+    """Diff text made inert for a ``<pre>`` block: no tag (``</pre>``, ``<script>``), no
+    template, link, signature or magic word survives; it reads the same rendered."""
+    return "".join(_DIFF_ENTITIES.get(ch, ch) for ch in diff)
+
+
+@dataclass(frozen=True)
+class PlannedEdit:
+    title: str
+    base_revid: int | None
+    new_text: str
+    summary: str
+    diff: str
+
+
+def review_id(edits: Sequence[PlannedEdit]) -> str:
+    """A stable id of exactly this change: the pages, their base revisions, new texts."""
+    h = hashlib.sha256()
+    for e in sorted(edits, key=lambda e: e.title):
+        h.update(f"{e.title}\0{e.base_revid}\0".encode())
+        h.update(e.new_text.encode("utf-8"))
+        h.update(b"\0")
+    return "R" + h.hexdigest()[:12]
+
+
+def format_revisions(revisions: dict[str, int | None]) -> str:
+    return ", ".join(f"{t}@{r}" for t, r in sorted(revisions.items()) if r is not None)
+
+
+def parse_revisions(value: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in value.split(","):
+        title, _, rev = item.strip().rpartition("@")
+        if title and rev.isdigit():
+            out[title.strip()] = int(rev)
+    return out
+
+
+def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str, int | None],
+                  changes: Sequence[str], problems: Sequence[str], today: date,
+                  notes: Sequence[str] = ()) -> str:
+    """The whole text of a review page for a pending change."""
+    lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
+             f"|revisions={escape_param(format_revisions(revisions))}"
+             f"|created={today.isoformat()}}}}}",
+             "To apply this change, an approver sets <code>status=approved</code> in the "
+             "template above. hubbot applies it only if the pages have not changed since.",
+             ""]
+    if notes:
+        lines += ["== Notes =="] + [f"* {escape_param(n)}" for n in notes] + [""]
+    lines += ["== Changes since the last run =="]
+    lines += [f"* {escape_param(c)}" for c in changes] or ["* none"]
+    if problems:
+        lines += ["", "== Problems =="] + [f"* {escape_param(p)}" for p in problems]
+    lines.append("")
+    if not edits:
+        lines += ["No page would change.", ""]
+    for e in edits:
+        lines += [f"== {escape_param(e.title)} ==",
+                  f"Edit summary: <code>{escape_param(e.summary)}</code>",
+                  "<pre>" + escape_diff(e.diff.rstrip("\n")) + "</pre>", ""]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    rid: str
+    status: str
+    revisions: dict[str, int]
+
+
+def read_review(text: str) -> ReviewState | None:
+    """The review template's values, None if the page has none (or more than one)."""
+    try:
+        tpl = _find(mwparserfromhell.parse(text), REVIEW_TEMPLATE)
+    except (TemplateMissing, ValueError):
+        return None
+
+    def get(name: str) -> str:
+        return str(tpl.get(name).value).strip() if tpl.has(name) else ""
+    return ReviewState(get("id"), get("status").casefold(),
+                       parse_revisions(html.unescape(get("revisions"))))
+
+
+def set_review_status(text: str, status: str, note: str | None = None) -> str:
+    """The review page with its status changed (and a note appended), in place."""
+    code = mwparserfromhell.parse(text)
+    tpl = _find(code, REVIEW_TEMPLATE)
+    tpl.add("status", status, preserve_spacing=True)
+    out = str(code)
+    if note:
+        out = out.rstrip("\n") + f"\n\n{escape_param(note)}\n"
+    return out
+
+
+def approving_edit(history: Sequence[HistoryEntry], rid: str) -> HistoryEntry | None:
+    """The newest revision that switched review ``rid`` to ``status=approved`` (its parent
+    had another status or another review). History is newest first."""
+    for i, entry in enumerate(history):
+        state = read_review(entry.text)
+        if state is None or state.rid != rid or state.status != "approved":
+            continue
+        parent = read_review(history[i + 1].text) if i + 1 < len(history) else None
+        if parent is None or parent.rid != rid or parent.status != "approved":
+            return entry
+    return None
+
+
+def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> str:
+    """The trigger page with hubbot's answer: ``{{Hubbot update|status=|run=|result=}}``
+    set in place if present, else appended."""
+    code = mwparserfromhell.parse(text)
+    try:
+        tpl = _find(code, TRIGGER_TEMPLATE)
+    except (TemplateMissing, ValueError):
+        return (text.rstrip("\n") + f"\n{{{{{TRIGGER_TEMPLATE}|status={status}|run={when}"
+                f"|result={escape_param(result)}}}}}\n")
+    for name, value in (("status", status), ("run", when), ("result", escape_param(result))):
+        tpl.add(name, value, preserve_spacing=True)
+    return str(code)
