@@ -1,0 +1,61 @@
+"""The pure parts of on-wiki review: ids, escaping, reading approvals from history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import mwparserfromhell
+
+from hubbot.backend import HistoryEntry
+from hubbot.review import (
+    PlannedEdit,
+    approving_edit,
+    escape_diff,
+    read_review,
+    render_review,
+    review_id,
+    set_review_status,
+)
+
+EDITS = [PlannedEdit("Hubs", 12, "new text", "hubbot: x", "-a\n+b </pre>{{x}}\n")]
+
+
+def page(rid="R1", status="pending"):
+    text = render_review(rid=rid, edits=EDITS, revisions={"Hubs": 12, "Hubs/Ongoing": 7},
+                         changes=["Hubs: event added: X"], problems=[], today=date(2026, 1, 2))
+    return text.replace("status=pending", f"status={status}")
+
+
+def test_review_id_depends_on_exactly_the_change():
+    assert review_id(EDITS) == review_id(list(EDITS))
+    other = [PlannedEdit("Hubs", 13, "new text", "hubbot: x", "")]
+    assert review_id(other) != review_id(EDITS)
+    assert review_id([PlannedEdit("Hubs", 12, "new text!", "", "")]) != review_id(EDITS)
+
+
+def test_review_page_round_trips_and_the_diff_is_inert():
+    text = page()
+    state = read_review(text)
+    assert state.rid == "R1" and state.status == "pending"
+    assert state.revisions == {"Hubs": 12, "Hubs/Ongoing": 7}
+    code = mwparserfromhell.parse(text)
+    assert [str(t.name) for t in code.filter_templates()] == ["Hubbot review"]
+    assert "</pre>" not in escape_diff("</pre>") and "{{" not in escape_diff("{{x}}")
+
+
+def test_approval_is_the_edit_that_switched_the_status():
+    history = [  # newest first
+        HistoryEntry(4, "Editor", "t4", "comment", page(status="approved") + "\nok"),
+        HistoryEntry(3, "Admin", "t3", "approve", page(status="approved")),
+        HistoryEntry(2, "Bot", "t2", "review", page()),
+    ]
+    assert approving_edit(history, "R1").user == "Admin"
+    assert approving_edit(history, "R2") is None
+    assert approving_edit(history[:1], "R1").user == "Editor"  # no parent known
+
+
+def test_set_status_keeps_the_rest():
+    text = page(status="approved")
+    out = set_review_status(text, "applied", "done")
+    assert read_review(out).status == "applied" and out.endswith("done\n")
+    assert out.replace("status=applied", "status=approved").startswith(text.rstrip("\n"))
