@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from hubbot.backend import filename_to_title
+from hubbot.config import load_config
 from tests.wiki.harness import REPO, bring_up
 
 
@@ -26,10 +27,9 @@ def main() -> int:
                  for p in sorted((REPO / "examples" / "pages").glob("*.wikitext"))}
         wiki.seed(pages)
         print(f"local MediaWiki at {wiki.api_url}: loaded {len(pages)} example pages")
-        demo = (REPO / "config" / "demo.toml").read_text(encoding="utf-8")
-        config = work / "local.toml"
-        config.write_text('[site]\nfamily = "testwiki"\ncode = "testwiki"\n\n'
-                          + demo.replace("../demo-out/", "./"), encoding="utf-8")
+        config = REPO / "config" / "local.toml"
+        state = load_config(config).state_path
+        state.unlink(missing_ok=True)  # a fresh wiki: start from no state
         hubbot = [sys.executable, "-m", "hubbot", "sync", "--config", str(config)]
         env = {"PYWIKIBOT_DIR": str(wiki.pywikibot_dir), "PATH": "/usr/bin:/bin",
                "PYTHONPATH": str(REPO)}
