@@ -14,7 +14,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -182,6 +182,17 @@ def make_backend(config: Config, pages_dir: Path | None) -> Backend:
     return WikiBackend(config.family, config.code, username=config.username)
 
 
+@contextlib.contextmanager
+def _closing(backend: Backend) -> Iterator[Backend]:
+    """Release what a backend holds (the wiki backend's request counter hook)."""
+    try:
+        yield backend
+    finally:
+        close = getattr(backend, "close", None)
+        if close is not None:
+            close()
+
+
 def _confirm_on_tty(out: Output) -> Any:
     def confirm(title: str, diff: str, summary: str) -> str:
         out.stream.write(out.diff(diff))
@@ -243,12 +254,8 @@ def _apply_approved(args: argparse.Namespace, out: Output, config: Config,
 
     with RunLock(config.lock_path):
         backend = make_backend(config, args.pages_dir)
-        try:
+        with _closing(backend):
             outcome = apply_approved(config, backend, today=today, log=out.progress)
-        finally:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
     if outcome.applied is not None:
         _print_report(outcome.applied, out, Mode.CRON)
     out.log(outcome.message, kind="review", review=outcome.review_id)
@@ -271,7 +278,7 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
         sync = Sync(config, backend, mode=mode, today=today,
                     confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None,
                     log=out.progress, force=args.force, accept_removals=args.accept_removals)
-        try:
+        with _closing(backend):
             report = sync.run()
             if args.review_page is not None:
                 from hubbot.onwiki import post_review
@@ -280,10 +287,6 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
                                   page_title=args.review_page or None)
                 report.notes.append(f"review {rid} posted to "
                                     f"{args.review_page or config.review.page}")
-        finally:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
     _print_report(report, out, mode)
     if args.diff_file:
         try:

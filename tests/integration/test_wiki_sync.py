@@ -24,40 +24,14 @@ from hubbot.cli import main
 from hubbot.config import load_config
 from hubbot.sync import Mode, Outcome, Sync
 from tests.test_sync import CEE, EARTH, HUBS, ONGOING, SUMMARY
+from tests.test_sync import CONFIG as OFFLINE_CONFIG
 
 pytestmark = pytest.mark.wiki
 REPO = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 24)
 
-CONFIG = """
-[site]
-family = "testwiki"
-code = "testwiki"
-
-[bot]
-shutoff_page = "User:Hubbot/Shutoff"
-state_path = "state.json"
-lock_path = "run.lock"
-
-[status]
-summary_page = "Hubs/Summary"
-
-[[pages]]
-title = "Hubs"
-tables = ["events"]
-
-[[pages]]
-title = "Hubs/Ongoing"
-tables = ["hubs"]
-
-[[hub_pages]]
-title = "Wikimedia CEE Hub"
-hub = "central-and-eastern-europe"
-
-[[hub_pages]]
-title = "EARTHub"
-hub = "ea-regional-and-thematic-hub-earth"
-"""
+# The offline tests' configuration, pointed at the local wiki.
+CONFIG = '[site]\nfamily = "testwiki"\ncode = "testwiki"\n' + OFFLINE_CONFIG
 
 PAGES = {"Hubs": HUBS, "Hubs/Ongoing": ONGOING, "Wikimedia CEE Hub": CEE,
          "EARTHub": EARTH, "Hubs/Summary": SUMMARY, "User:Hubbot/Shutoff": "run"}
