@@ -130,7 +130,10 @@ class _Plan:
     new_text: str
     summary: str
     state: PageState  # what to remember once this page is done
-    rebuild: Callable[[PageText], str] | None = None  # re-plan on a fresh read
+    # Re-plan on a fresh read after a conflict: the new text, and the records read from
+    # the fresh page (None: the plan's records still hold).
+    rebuild: Callable[[PageText], tuple[str, dict[str, list[dict[str, Any]]] | None]] | None \
+        = None
 
 
 def _records_of(parsed: ParsedPage) -> dict[str, list[dict[str, Any]]]:
@@ -196,7 +199,7 @@ class Sync:
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(changes, prefix=self.config.summary_prefix, fallback=fallback)
 
-        def rebuild(fresh: PageText) -> str:
+        def rebuild(fresh: PageText) -> tuple[str, dict[str, list[dict[str, Any]]]]:
             reparsed = self._parse(pc, fresh)
             try:
                 text, _ = render_page(reparsed)
@@ -204,7 +207,7 @@ class Sync:
                 raise RegionError(pc.title, str(exc)) from None
             if text != fresh.text:
                 self._guard(pc, reparsed, old)
-            return text
+            return text, _records_of(reparsed)
 
         return _Plan(pc.title, page, new_text, summary,
                      PageState(page.revid, _records_of(parsed)), rebuild)
@@ -230,7 +233,8 @@ class Sync:
         summary = summarize(mine, prefix=self.config.summary_prefix,
                             fallback=f"update {{{{{self.config.status_template}}}}} "
                                      f"of {hub.name} ({hub.stage.value})")
-        return _Plan(hp.title, page, build(page), summary, PageState(page.revid), build)
+        return _Plan(hp.title, page, build(page), summary, PageState(page.revid),
+                     lambda fresh: (build(fresh), None))
 
     def _plan_summary(self, title: str, page: PageText, hubs: list[Hub],
                       changes: list[Change]) -> _Plan:
@@ -248,7 +252,8 @@ class Sync:
         hub_changes = [c for c in changes if c.kind.startswith("hub")]
         summary = summarize(hub_changes, prefix=self.config.summary_prefix,
                             fallback="update hub counts")
-        return _Plan(title, page, build(page), summary, PageState(page.revid), build)
+        return _Plan(title, page, build(page), summary, PageState(page.revid),
+                     lambda fresh: (build(fresh), None))
 
     # --- the run ----------------------------------------------------------------------
 
@@ -485,10 +490,12 @@ class Sync:
                     return
                 fresh = self.backend.fetch([plan.title])[plan.title]
                 try:
-                    text = plan.rebuild(fresh)
+                    text, records = plan.rebuild(fresh)
                 except PageError as err:
                     result.outcome, result.message = Outcome.FAILED, err.message
                     return
+                if records is not None:
+                    plan.state = PageState(fresh.revid, records)
                 page = fresh
                 if text == fresh.text:
                     result.outcome = Outcome.UNCHANGED

@@ -340,3 +340,17 @@ def test_files_backend_conflict_detection(tmp_path):
     with pytest.raises(EditConflictError):
         b.save(page, "bot", "s")
     assert (tmp_path / "P.wikitext").read_text() == "human"
+
+
+def test_after_a_conflict_the_state_holds_what_the_human_added(wiki):
+    s, backend = sync(wiki)
+    human = HUBS.replace("|}\n<!-- hubbot:events end -->",
+                         "|-\n| 2022-01-29 || Spanish community workshop\n|}\n"
+                         "<!-- hubbot:events end -->")
+    backend.before_save["Hubs"] = [human]
+    report = s.run()
+    assert outcomes(report)["Hubs"] is Outcome.SAVED
+    assert "29 January 2022 || Spanish community workshop" in read(wiki, "Hubs")
+    state = json.loads((wiki / "state.json").read_text())
+    titles = [e["title"] for e in state["pages"]["Hubs"]["records"]["events"]]
+    assert "Spanish community workshop" in titles and len(titles) == 4
