@@ -166,6 +166,7 @@ class Sync:
         self.expect_review = expect_review  # apply only exactly this reviewed change
         self.summary_suffix = summary_suffix
         self.now = now or datetime.now(UTC)
+        self._state_dirty = False
 
     # --- planning ---------------------------------------------------------------------
 
@@ -273,6 +274,8 @@ class Sync:
                 and all(revisions[t].revid is not None
                         and revisions[t].revid == state.revid(t) for t in content)):
             report.quiet = True
+            if self._state_dirty:
+                self.store.save(state)
             return report
 
         pages = self.backend.fetch(titles)
@@ -387,6 +390,9 @@ class Sync:
         if not self.is_approver(user):
             self.log(f"{rc.trigger_page}: last edited by {user or '?'}, who may not "
                      "trigger runs; ignored")
+            # Remembered, so later quiet runs do not look the user up again.
+            state.pages[rc.trigger_page] = PageState(rev.revid)
+            self._state_dirty = True
             return None
         return user
 

@@ -166,3 +166,5 @@ def test_update_now_by_a_user_who_may_not_trigger_is_ignored(review_site):
     assert code == 0 and "no page changed since the last run" in out
     assert "who may not trigger runs" in err
     assert site.history("Hubs/Update now")[0]["user"] == "Visitor"
+    code, out, err = sync(site)  # remembered: not looked at again
+    assert code == 0 and "who may not trigger runs" not in err
