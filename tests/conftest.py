@@ -14,8 +14,13 @@ from pathlib import Path as _Path
 sys.path.insert(0, str(_Path(__file__).resolve().parent.parent))  # "tests.wiki"
 
 import pytest
+from hypothesis import settings
 
 IN_CI = bool(os.environ.get("CI"))
+# Under CI, property tests run a fixed set of examples: a red CI always reproduces.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if IN_CI:
+    settings.load_profile("ci")
 _skipped: list[str] = []
 
 
