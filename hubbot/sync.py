@@ -475,9 +475,9 @@ class Sync:
                     approve_all, answer = True, "y"
                 if answer == "q":
                     quit_ = True
-                    result.outcome, result.message = Outcome.DECLINED, "quit"
+                    result.outcome, result.message = Outcome.DECLINED, "quit asked"
                 elif answer != "y":
-                    result.outcome, result.message = Outcome.DECLINED, "declined"
+                    result.outcome = Outcome.DECLINED
                 else:
                     self.log(f"saving {plan.title}")
                     self._save(plan, result, new_state)
