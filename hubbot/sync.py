@@ -191,26 +191,22 @@ class Sync:
 
     def _plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
                      changes: list[Change], parsed: ParsedPage) -> _Plan:
-        try:
-            new_text, _ = render_page(parsed)
-        except RenderRefused as exc:
-            raise RegionError(pc.title, str(exc)) from None
-        if new_text != page.text:
-            self._guard(pc, parsed, old)
-        fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
-        summary = summarize(changes, prefix=self.config.summary_prefix, fallback=fallback)
+        def new_text_of(parsed_page: ParsedPage, current: str) -> str:
+            try:
+                text, _ = render_page(parsed_page)
+            except RenderRefused as exc:
+                raise RegionError(pc.title, str(exc)) from None
+            if text != current:
+                self._guard(pc, parsed_page, old)
+            return text
 
         def rebuild(fresh: PageText) -> tuple[str, dict[str, list[dict[str, Any]]]]:
             reparsed = self._parse(pc, fresh)
-            try:
-                text, _ = render_page(reparsed)
-            except RenderRefused as exc:
-                raise RegionError(pc.title, str(exc)) from None
-            if text != fresh.text:
-                self._guard(pc, reparsed, old)
-            return text, _records_of(reparsed)
+            return new_text_of(reparsed, fresh.text), _records_of(reparsed)
 
-        return _Plan(pc.title, page, new_text, summary,
+        fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
+        summary = summarize(changes, prefix=self.config.summary_prefix, fallback=fallback)
+        return _Plan(pc.title, page, new_text_of(parsed, page.text), summary,
                      PageState(page.revid, _records_of(parsed)), rebuild)
 
     def _plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: dict[str, Hub],
