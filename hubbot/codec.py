@@ -70,11 +70,6 @@ def interview_to_json(iv: Interview) -> dict[str, Any]:
             "date_text": iv.date_text}
 
 
-def interview_from_json(data: dict[str, Any]) -> Interview:
-    return Interview(data["group"], data.get("persons", ""), span_from_json(data),
-                     data.get("date_text", ""))
-
-
 def problem_to_json(p: Problem) -> dict[str, Any]:
     return {"page": p.page, "table": p.table, "row": p.row, "text": p.text,
             "reason": p.reason}

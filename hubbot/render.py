@@ -138,10 +138,10 @@ def render_table(text: str, pt: ParsedTable) -> tuple[str, TableChange]:
                     chunk = "|-\n" + chunk
             out_rows.append(chunk)
             position += 1
-    body = "".join(head_rows) + "".join(out_rows) + "".join(trailing)
-    new = (text[table.start:table.rows[0].start] if table.rows else
-           text[table.start:table.tail_start]) + body + text[table.tail_start:table.end]
-    if not table.rows:
+    if table.rows:  # "{|" line and caption, the rows in order, then trailing lines and "|}"
+        new = (text[table.start:table.rows[0].start] + "".join(head_rows)
+               + "".join(out_rows) + "".join(trailing) + text[table.tail_start:table.end])
+    else:
         new = text[table.start:table.end]
     data_in = len(pt.rows)
     data_out = sum(len(m) for m in sequence)

@@ -123,10 +123,6 @@ class Table:
     closed: bool = True
 
     @property
-    def header_rows(self) -> list[Row]:
-        return [r for r in self.rows if r.is_header]
-
-    @property
     def data_rows(self) -> list[Row]:
         return [r for r in self.rows if r.cells and not r.is_header]
 
