@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import mwparserfromhell  # noqa: E402
 
-from hubbot.changes import diff_events, diff_hubs  # noqa: E402
-from hubbot.parse import parse_page  # noqa: E402
-from hubbot.render import render_page  # noqa: E402
+from hubbot.core.changes import diff_events, diff_hubs  # noqa: E402
+from hubbot.core.parse import parse_page  # noqa: E402
+from hubbot.core.render import render_page  # noqa: E402
 
 STYLES = ["{d} {m} {y}", "{m} {d}, {y}", "{iso}"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",

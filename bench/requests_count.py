@@ -46,9 +46,9 @@ def main() -> int:
         print(f"no local MediaWiki: {why}")
         return 1
     wiki = bring_up(Path(tempfile.mkdtemp(prefix="hubbot-bench-")))
-    from hubbot.config import load_config
-    from hubbot.sync import Sync
-    from hubbot.wiki import WikiBackend
+    from hubbot.app.config import load_config
+    from hubbot.app.sync import Sync
+    from hubbot.backends.wiki import WikiBackend
 
     print(f"{'pages':>6} {'changed run':>12} {'expected':>9} {'edits':>6} {'quiet run':>10} "
           f"{'expected':>9} {'changed s':>10}")

@@ -1,5 +1,5 @@
 """``python -m hubbot``."""
 
-from hubbot.cli import run
+from hubbot.cli.main import run
 
 run()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from test_sync import HUBS, wiki  # noqa: F401  (the offline wiki fixture)
 
-from hubbot.cli import main
-from hubbot.state import RunLock
+from hubbot.app.state import RunLock
+from hubbot.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

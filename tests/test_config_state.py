@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from hubbot.config import load_config
+from hubbot.app.config import load_config
+from hubbot.app.state import PageState, RunLock, State, StateStore
 from hubbot.errors import ConfigError, LockedError
-from hubbot.state import PageState, RunLock, State, StateStore
 
 GOOD = """
 [site]
@@ -88,7 +88,7 @@ def test_lock_excludes_a_second_process(tmp_path):
             with RunLock(lock):
                 pass
         assert exc.value.exit_code == 3
-        code = ("import sys; from hubbot.state import RunLock\n"
+        code = ("import sys; from hubbot.app.state import RunLock\n"
                 "from hubbot.errors import LockedError\n"
                 f"try:\n    RunLock({str(lock)!r}).__enter__()\n"
                 "except LockedError: sys.exit(3)\n")

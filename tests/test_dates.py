@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.dates import DateParseError, format_date, parse_date
-from hubbot.records import DateSpan, Precision
+from hubbot.core.dates import DateParseError, format_date, parse_date
+from hubbot.core.records import DateSpan, Precision
 
 D = date
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hubbot.cli import main
+from hubbot.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hubbot.parse import parse_page
-from hubbot.render import render_page
-from hubbot.tables import find_tables
+from hubbot.core.parse import parse_page
+from hubbot.core.render import render_page
+from hubbot.core.tables import find_tables
 
 HOSTILE = st.sampled_from([
     "27 November 2021", "November 27, 2021", "2022-03-12", "24–26 June 2022", "TBD",

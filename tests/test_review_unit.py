@@ -6,8 +6,8 @@ from datetime import date
 
 import mwparserfromhell
 
-from hubbot.backend import HistoryEntry
-from hubbot.review import (
+from hubbot.core.pages import HistoryEntry
+from hubbot.core.review import (
     PlannedEdit,
     approving_edit,
     escape_diff,

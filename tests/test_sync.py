@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from hubbot.backend import FilesBackend, PageText, title_to_filename
-from hubbot.config import load_config
+from hubbot.app.config import load_config
+from hubbot.app.sync import Mode, Outcome, Sync
+from hubbot.backends.files import FilesBackend, title_to_filename
+from hubbot.core.pages import PageText
 from hubbot.errors import EditConflictError, ShutoffError, WikiError
-from hubbot.sync import Mode, Outcome, Sync
 
 TODAY = date(2026, 11, 24)
 

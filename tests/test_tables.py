@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.tables import Mask, find_tables
+from hubbot.core.tables import Mask, find_tables
 
 TABLE = """intro {{Template with {| inside}}
 <!-- {| not a table either -->

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mwparserfromhell.nodes import ExternalLink, Tag, Template, Wikilink
 
-from hubbot.escape import escape_cell, escape_param, unescape
-from hubbot.records import Hub, HubType, Stage
-from hubbot.templates import (
+from hubbot.core.escape import escape_cell, escape_param, unescape
+from hubbot.core.records import Hub, HubType, Stage
+from hubbot.core.status import (
     TemplateAmbiguous,
     TemplateMissing,
     hub_status_values,

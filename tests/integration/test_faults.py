@@ -11,8 +11,8 @@ import pytest
 import requests
 import responses
 
+from hubbot.app.sync import Outcome
 from hubbot.errors import WikiError
-from hubbot.sync import Outcome
 from tests.integration.test_wiki_sync import PAGES, make_sync, new_revisions, site  # noqa: F401
 
 pytestmark = pytest.mark.wiki
@@ -51,7 +51,7 @@ def content_read(p):
 
 @pytest.fixture
 def faults(site):  # noqa: F811
-    from hubbot.wiki import WikiBackend
+    from hubbot.backends.wiki import WikiBackend
 
     backend = WikiBackend("testwiki", "testwiki", max_retries=2, retry_wait=1)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from hubbot.cli import main
-from hubbot.review import read_review
+from hubbot.cli.main import main
+from hubbot.core.review import read_review
 from tests.integration.test_wiki_sync import CONFIG, PAGES, new_revisions
 
 pytestmark = pytest.mark.wiki

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from hubbot.cli import main
-from hubbot.config import load_config
-from hubbot.sync import Mode, Outcome, Sync
+from hubbot.app.config import load_config
+from hubbot.app.sync import Mode, Outcome, Sync
+from hubbot.cli.main import main
 from tests.test_sync import CEE, EARTH, HUBS, ONGOING, SUMMARY
 from tests.test_sync import CONFIG as OFFLINE_CONFIG
 
@@ -58,7 +58,7 @@ def new_revisions(site, title: str) -> list[dict]:
 
 
 def make_sync(site, mode=Mode.CRON, backend=None):
-    from hubbot.wiki import WikiBackend
+    from hubbot.backends.wiki import WikiBackend
 
     backend = backend or WikiBackend("testwiki", "testwiki")
     return Sync(load_config(site.config_path), backend, mode=mode, today=TODAY), backend
@@ -137,7 +137,7 @@ class HumanInTheWay:
 
 
 def test_human_edit_between_read_and_save_is_kept(site):
-    from hubbot.wiki import WikiBackend
+    from hubbot.backends.wiki import WikiBackend
 
     backend = HumanInTheWay(WikiBackend("testwiki", "testwiki"), site, "Hubs", 1)
     sync, _ = make_sync(site, backend=backend)
@@ -150,7 +150,7 @@ def test_human_edit_between_read_and_save_is_kept(site):
 
 
 def test_conflict_twice_leaves_the_human_text_and_fails_the_page(site):
-    from hubbot.wiki import WikiBackend
+    from hubbot.backends.wiki import WikiBackend
 
     backend = HumanInTheWay(WikiBackend("testwiki", "testwiki"), site, "Hubs", 2)
     sync, _ = make_sync(site, backend=backend)
@@ -247,8 +247,8 @@ def test_failed_login_never_shows_the_password(site, tmp_path):
 def test_changed_run_reads_in_batches_of_50_and_edits_once_per_changed_page(site):
     titles = [f"Hubs/Copy {i}" for i in range(60)]
     site.seed(dict.fromkeys(titles, HUBS))
-    from hubbot.parse import parse_page
-    from hubbot.render import render_page
+    from hubbot.core.parse import parse_page
+    from hubbot.core.render import render_page
 
     tidy, _ = render_page(parse_page(HUBS, "Hubs/Copy 0"))
     site.seed({"Hubs/Copy 0": tidy})  # already normalized: must not be edited
@@ -257,7 +257,7 @@ def test_changed_run_reads_in_batches_of_50_and_edits_once_per_changed_page(site
                    'state_path = "many-state.json"\n'
                    + "".join(f'[[pages]]\ntitle = "{t}"\ntables = ["events"]\n'
                              for t in titles), encoding="utf-8")
-    from hubbot.wiki import WikiBackend
+    from hubbot.backends.wiki import WikiBackend
 
     backend = WikiBackend("testwiki", "testwiki")
     _ = backend.site.tokens["csrf"]  # counted separately: cached per process

@@ -14,8 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hubbot.backend import filename_to_title
-from hubbot.config import load_config
+from hubbot.app.config import load_config
+from hubbot.backends.files import filename_to_title
 from tests.wiki.harness import REPO, bring_up
 
 

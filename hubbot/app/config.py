@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hubbot.core.parse import EVENTS, HUBS, INTERVIEWS, Markers
 from hubbot.errors import ConfigError
-from hubbot.parse import EVENTS, HUBS, INTERVIEWS, Markers
 
 TABLE_KINDS = (EVENTS, HUBS, INTERVIEWS)
 

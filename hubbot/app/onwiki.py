@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from hubbot.backend import Backend
-from hubbot.config import Config
-from hubbot.errors import PageError, UsageError
-from hubbot.review import (
+from hubbot.app.config import Config
+from hubbot.app.sync import Mode, ReviewMismatchError, RunReport, Sync
+from hubbot.backends.base import Backend
+from hubbot.core.review import (
     PlannedEdit,
     approving_edit,
     read_review,
@@ -24,7 +24,7 @@ from hubbot.review import (
     review_id,
     set_review_status,
 )
-from hubbot.sync import Mode, ReviewMismatchError, RunReport, Sync
+from hubbot.errors import PageError, UsageError
 
 
 @dataclass

@@ -3,7 +3,7 @@
 A review page carries ``{{Hubbot review|id=...|status=pending|revisions=...}}`` and, per
 page, a readable diff whose text is escaped so it can neither call templates nor break
 out of its ``<pre>``. Editors approve by setting ``status=approved``; who made that edit
-is read from the page history by ``hubbot.onwiki``, never from the page text.
+is read from the page history by ``hubbot.app.onwiki``, never from the page text.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from datetime import date
 
 import mwparserfromhell
 
-from hubbot.backend import HistoryEntry
-from hubbot.escape import escape_param
-from hubbot.templates import TemplateMissing, _find
+from hubbot.core.escape import escape_param
+from hubbot.core.pages import HistoryEntry
+from hubbot.core.status import TemplateMissing, _find
 
 REVIEW_TEMPLATE = "Hubbot review"
 TRIGGER_TEMPLATE = "Hubbot update"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hubbot.dates import format_date
-from hubbot.records import Event, Hub
+from hubbot.core.dates import format_date
+from hubbot.core.records import Event, Hub
 
 
 @dataclass(frozen=True)

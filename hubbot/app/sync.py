@@ -15,16 +15,27 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from hubbot.backend import Backend, PageText, Revision
-from hubbot.changes import Change, diff_events, diff_hubs, summarize
-from hubbot.codec import (
+from hubbot.app.config import Config, HubPageConfig, PageConfig
+from hubbot.app.state import PageState, State, StateStore
+from hubbot.backends.base import Backend
+from hubbot.core.changes import Change, diff_events, diff_hubs, summarize
+from hubbot.core.codec import (
     event_from_json,
     event_to_json,
     hub_from_json,
     hub_to_json,
     interview_to_json,
 )
-from hubbot.config import Config, HubPageConfig, PageConfig
+from hubbot.core.pages import PageText, Revision
+from hubbot.core.parse import EVENTS, HUBS, INTERVIEWS, ParsedPage, parse_page
+from hubbot.core.records import Hub, Problem
+from hubbot.core.render import RenderRefused, render_page
+from hubbot.core.status import (
+    TemplateAmbiguous,
+    TemplateMissing,
+    render_hub_status,
+    render_summary,
+)
 from hubbot.errors import (
     EXIT_OK,
     EXIT_PAGE_FAILED,
@@ -35,16 +46,6 @@ from hubbot.errors import (
     PageSkippedError,
     RegionError,
     ShutoffError,
-)
-from hubbot.parse import EVENTS, HUBS, INTERVIEWS, ParsedPage, parse_page
-from hubbot.records import Hub, Problem
-from hubbot.render import RenderRefused, render_page
-from hubbot.state import PageState, State, StateStore
-from hubbot.templates import (
-    TemplateAmbiguous,
-    TemplateMissing,
-    render_hub_status,
-    render_summary,
 )
 
 
@@ -338,7 +339,7 @@ class Sync:
 
         edits = [p for p in plans if p.new_text != p.page.text]
         if self.expect_review is not None:
-            from hubbot.review import PlannedEdit, review_id
+            from hubbot.core.review import PlannedEdit, review_id
 
             rid = review_id([PlannedEdit(p.title, p.page.revid, p.new_text, "", "")
                              for p in edits])
@@ -406,7 +407,7 @@ class Sync:
 
     def _answer_trigger(self, user: str, pages: dict[str, PageText], report: RunReport,
                         new_state: State) -> None:
-        from hubbot.review import render_trigger_answer
+        from hubbot.core.review import render_trigger_answer
 
         title = self.config.review.trigger_page or ""
         page = pages.get(title)

@@ -17,8 +17,8 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
-from hubbot.escape import escape_param
-from hubbot.records import Hub, HubType, Stage
+from hubbot.core.escape import escape_param
+from hubbot.core.records import Hub, HubType, Stage
 
 
 class TemplateMissing(ValueError):

@@ -6,7 +6,7 @@ data cells, ``|}`` closes; any other line continues the previous cell. This modu
 the same, after masking the spans where table syntax does not count (comments,
 ``<nowiki>``/``<pre>``-like tags, template calls). Every piece is kept as offsets into
 the original text, so callers can splice changes in and leave every other byte alone.
-Cell *content* is handed to mwparserfromhell by ``hubbot.parse``; a whole-page
+Cell *content* is handed to mwparserfromhell by ``hubbot.core.parse``; a whole-page
 mwparserfromhell parse is superlinear on large tables, this scanner is linear.
 """
 

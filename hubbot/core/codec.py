@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hubbot.records import (
+from hubbot.core.records import (
     DateSpan,
     Event,
     Hub,

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from hubbot import __version__
-from hubbot.backend import Backend, FilesBackend
-from hubbot.codec import event_to_json, hub_to_json, interview_to_json, problem_to_json
-from hubbot.config import Config, load_config
+from hubbot.app.config import Config, load_config
+from hubbot.app.state import RunLock
+from hubbot.app.sync import Mode, Outcome, RunReport, Sync
+from hubbot.backends.base import Backend
+from hubbot.backends.files import FilesBackend
+from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json, problem_to_json
+from hubbot.core.parse import parse_page
 from hubbot.errors import EXIT_USAGE, ConfigError, HubbotError, UsageError
-from hubbot.parse import parse_page
-from hubbot.state import RunLock
-from hubbot.sync import Mode, Outcome, RunReport, Sync
 
 EPILOG = """exit codes: 0 all done, 1 some page failed or was skipped, 2 usage or config error,
 3 stopped (shutoff page, or another run holds the lock)"""
@@ -177,7 +178,7 @@ def make_backend(config: Config, pages_dir: Path | None) -> Backend:
         return FilesBackend(pages_dir)
     if config.family is None or config.code is None:
         raise ConfigError(f"{config.path}: no [site] family/code, and no --pages-dir given")
-    from hubbot.wiki import WikiBackend  # pywikibot is imported only when a wiki is used
+    from hubbot.backends.wiki import WikiBackend  # pywikibot is imported only when a wiki is used
 
     return WikiBackend(config.family, config.code, username=config.username)
 
@@ -250,7 +251,7 @@ def _print_report(report: RunReport, out: Output, mode: Mode) -> None:
 
 def _apply_approved(args: argparse.Namespace, out: Output, config: Config,
                     today: date) -> int:
-    from hubbot.onwiki import apply_approved
+    from hubbot.app.onwiki import apply_approved
 
     with RunLock(config.lock_path):
         backend = make_backend(config, args.pages_dir)
@@ -281,7 +282,7 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
         with _closing(backend):
             report = sync.run()
             if args.review_page is not None:
-                from hubbot.onwiki import post_review
+                from hubbot.app.onwiki import post_review
 
                 rid = post_review(config, backend, report, today=today,
                                   page_title=args.review_page or None)

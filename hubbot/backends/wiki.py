@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from hubbot.backend import HistoryEntry, PageText, Revision, bots_allowed
+from hubbot.backends.base import bots_allowed
+from hubbot.core.pages import HistoryEntry, PageText, Revision
 from hubbot.errors import (
     EditConflictError,
     LoginError,

@@ -25,8 +25,8 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
-from hubbot.dates import DateParseError, parse_date
-from hubbot.records import (
+from hubbot.core.dates import DateParseError, parse_date
+from hubbot.core.records import (
     DateSpan,
     Event,
     Hub,
@@ -37,7 +37,7 @@ from hubbot.records import (
     Stage,
     slugify,
 )
-from hubbot.tables import Cell, Mask, Row, Table, find_tables
+from hubbot.core.tables import Cell, Mask, Row, Table, find_tables
 
 EVENTS = "events"
 HUBS = "hubs"

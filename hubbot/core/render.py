@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hubbot.dates import format_date
-from hubbot.parse import EVENTS, HUBS, ParsedPage, ParsedRow, ParsedTable, plain_text
-from hubbot.records import Event, Hub, HubType, normalize_title
+from hubbot.core.dates import format_date
+from hubbot.core.parse import EVENTS, HUBS, ParsedPage, ParsedRow, ParsedTable, plain_text
+from hubbot.core.records import Event, Hub, HubType, normalize_title
 
 _TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
 

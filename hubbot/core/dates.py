@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from hubbot.records import DateSpan, Precision
+from hubbot.core.records import DateSpan, Precision
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]

@@ -1,0 +1,61 @@
+"""What sync needs from a wiki, and the offline backend that reads/writes files.
+
+``Backend`` is a Protocol: ``hubbot.backends.wiki.WikiBackend`` (pywikibot) and ``FilesBackend``
+(a directory of ``.wikitext`` files) implement it. Sync only ever talks to this interface.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from hubbot.core.pages import PageText, Revision
+
+
+class Backend(Protocol):
+    """The wiki, as sync sees it. Every method may raise ``hubbot.errors.WikiError``."""
+
+    def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
+        """Latest revision of each title, batched (one API request per 50 titles)."""
+        ...
+
+    def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
+        """Text of each title at its latest revision, batched (one request per 50)."""
+        ...
+
+    def save(self, page: PageText, text: str, summary: str) -> int | None:
+        """Save ``text`` over ``page``, conflicting if the page moved past ``page.revid``.
+
+        Returns the new revision id (None if nothing was saved). Raises
+        ``EditConflictError`` on a conflict, ``PageSkippedError`` if the page may not be
+        edited (nobots, protection, missing page), ``WikiError`` on other failures.
+        """
+        ...
+
+
+_BOTS = re.compile(r"\{\{\s*(nobots|bots)\s*(\|[^{}]*)?\}\}", re.IGNORECASE)
+
+
+def bots_allowed(text: str, username: str = "hubbot") -> bool:
+    """The ``{{bots}}`` / ``{{nobots}}`` exclusion convention, as pywikibot reads it.
+
+    ``{{nobots}}`` and ``{{bots|deny=all}}`` keep every bot out; ``deny=`` a list naming
+    us, or ``allow=`` a list not naming us (``allow=none``), keep us out.
+    """
+    me = username.casefold()
+    for m in _BOTS.finditer(text):
+        name, params = m.group(1).lower(), (m.group(2) or "").strip("|")
+        if name == "nobots":
+            names = {n.strip().casefold() for n in params.split(",") if n.strip()}
+            if not names or "all" in names or me in names:
+                return False
+            continue
+        for param in params.split("|"):
+            key, _, value = param.partition("=")
+            names = {n.strip().casefold() for n in value.split(",")}
+            if key.strip().lower() == "deny" and ({"all", me} & names):
+                return False
+            if key.strip().lower() == "allow" and not ({"all", me} & names):
+                return False
+    return True

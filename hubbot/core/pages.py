@@ -1,0 +1,42 @@
+"""A page as a backend hands it to the app: its latest revision, its text, its history.
+
+Plain frozen data, shared by the backends, the app and the pure review logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The latest revision of a page, without its text. ``revid`` None: page missing."""
+
+    title: str
+    revid: int | None
+    timestamp: str | None = None
+    user: str | None = None  # who made it (the wiki backend knows; files do not)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One past revision of a page, with its text."""
+
+    revid: int
+    user: str
+    timestamp: str
+    comment: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page's text at a revision, and whether the bot may edit it (and if not, why)."""
+
+    title: str
+    text: str
+    revid: int | None
+    timestamp: str | None = None
+    exists: bool = True
+    editable: bool = True
+    not_editable_reason: str | None = None
