@@ -38,7 +38,7 @@ def test_parse_json_prints_records_and_problems(tmp_path):
         {"target": "Special:MyLanguage/Hubs/Workshop November 27, 2021",
          "label": "event page"}]
     (problem,) = data["problems"]
-    assert problem["page"] == "Hubs" and problem["row"] == 1
+    assert problem["page"] == "Hubs" and problem["row"] == 2  # the header is row 1
     assert problem["reason"].startswith("bad date")
 
 

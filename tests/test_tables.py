@@ -32,7 +32,7 @@ def test_finds_only_the_real_table():
     assert len(tables) == 1
     t = tables[0]
     assert TABLE[t.start:t.body_start] == '{| class="wikitable sortable"\n|+ Caption\n'
-    assert TABLE[t.tail_start:t.end] == "|}\n"
+    assert TABLE[t.tail_start:t.end] == "|}"  # the rest of the "|}" line is not the table's
     assert t.closed
 
 

@@ -194,7 +194,7 @@ class Sync:
                      changes: list[Change], parsed: ParsedPage) -> _Plan:
         def new_text_of(parsed_page: ParsedPage, current: str) -> str:
             try:
-                text, _ = render_page(parsed_page)
+                text = render_page(parsed_page)
             except RenderRefused as exc:
                 raise RegionError(pc.title, str(exc)) from None
             if text != current:

@@ -10,6 +10,7 @@ style hubbot uses: "27 November 2021", "24–26 June 2022", "30 June – 2 July 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from hubbot.core.records import DateSpan, Precision
@@ -54,7 +55,7 @@ _DAY_RANGE = [
 ]
 _MONTH_YEAR = _compile(_mon("m") + r",?\s+(?P<y>\d{4})")
 _ISO_MONTH = _compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})")
-_YEAR = _compile(r"(?P<circa>(?:c\.|ca\.|circa)\s*)?\(?(?P<y>\d{4})\)?(?P<q>\?)?")
+_YEAR = _compile(r"(?P<circa>(?:c\.|ca\.|circa)\s*)?\(?(?P<y>\d{4})\)?")
 _UNKNOWN = _compile(r"tbd|tba|to be (?:decided|determined|announced)|\?|unknown")
 
 
@@ -104,6 +105,14 @@ def parse_date(text: str, context_year: int | None = None) -> DateSpan:
         raise DateParseError("empty date")
     if _UNKNOWN.match(s):
         return DateSpan(None, None, Precision.UNKNOWN)
+    if s.endswith("?") and not s.endswith(" ?") and len(s) > 1:
+        # "27 November 2021?", "November 2021?", "2018?": the date itself is in doubt.
+        span = _parse_certain(s[:-1].rstrip(), context_year)
+        return replace(span, uncertain=True)
+    return _parse_certain(s, context_year)
+
+
+def _parse_certain(s: str, context_year: int | None) -> DateSpan:
     for pattern in _SINGLE:
         m = pattern.match(s)
         if m:
@@ -137,7 +146,7 @@ def parse_date(text: str, context_year: int | None = None) -> DateSpan:
         if not 1 <= year <= 9999:
             raise DateParseError("no such year")
         return DateSpan(date(year, 1, 1), None, Precision.YEAR,
-                        uncertain=bool(m.group("q") or m.group("circa")))
+                        uncertain=bool(m.group("circa")))
     raise DateParseError("unrecognised date")
 
 
@@ -145,8 +154,10 @@ def _day(d: date, with_year: bool = True) -> str:
     return f"{d.day} {MONTHS[d.month - 1]}" + (f" {d.year}" if with_year else "")
 
 
-def format_date(span: DateSpan) -> str:
-    """The canonical text of ``span`` (always with its year)."""
+def format_date(span: DateSpan, *, with_year: bool = True) -> str:
+    """The canonical text of ``span``: "27 November 2021", "24–26 June 2022",
+    "30 June – 2 July 2022", "June 2010", "2018?", "TBD". ``with_year=False`` leaves the
+    year out of a day or range within one year (under a year section: "12 March")."""
     q = "?" if span.uncertain else ""
     start, end = span.start, span.end
     if span.precision is Precision.UNKNOWN or start is None:
@@ -155,10 +166,12 @@ def format_date(span: DateSpan) -> str:
         return f"{start.year}{q}"
     if span.precision is Precision.MONTH:
         return f"{MONTHS[start.month - 1]} {start.year}{q}"
+    same_year = end is None or end.year == start.year
+    keep = with_year or not same_year
     if end is None or end == start:
-        return _day(start) + q
+        return _day(start, keep) + q
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{_day(end)}{q}"
+        return f"{start.day}–{_day(end, keep)}{q}"
     if start.year == end.year:
-        return f"{_day(start, with_year=False)} – {_day(end)}{q}"
+        return f"{_day(start, with_year=False)} – {_day(end, keep)}{q}"
     return f"{_day(start)} – {_day(end)}{q}"

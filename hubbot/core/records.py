@@ -27,13 +27,23 @@ class Stage(StrEnum):
     """Normalized stage of a hub, in lifecycle order."""
 
     RESEARCH = "research"
-    DISCUSSION = "discussion"
-    PLANNING = "planning"
+    PLANNING = "planning"  # "Planning / Discussion" on Hubs/Ongoing
     PRE_PILOT = "pre-pilot"
     PILOT = "pilot"
     IMPLEMENTATION = "implementation"
     OPERATION = "operation"
-    UNKNOWN = "unknown"
+    PAUSED = "paused"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"  # not read with certainty: never written over a known value
+
+
+class Kind(StrEnum):
+    """The kinds of table hubbot reads; each has one reader and (events, hubs) one
+    renderer, registered in ``hubbot.core.read`` and ``hubbot.core.render``."""
+
+    EVENTS = "events"
+    HUBS = "hubs"
+    INTERVIEWS = "interviews"
 
 
 class HubType(StrEnum):
@@ -53,7 +63,7 @@ class DateSpan:
     start: date | None
     end: date | None = None
     precision: Precision = Precision.DAY
-    uncertain: bool = False  # "2018?"
+    uncertain: bool = False  # "2018?", "27 November 2021?"
     year_inferred: bool = False  # "February 21": year taken from context
 
     def sort_key(self) -> tuple[int, str, str]:

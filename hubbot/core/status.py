@@ -91,8 +91,12 @@ def render_hub_status(text: str, hub: Hub, *, template: str = "Hub status",
     Raises ``TemplateMissing`` / ``TemplateAmbiguous`` when the page has no call or more
     than one.
     """
-    return _apply(text, template, [("stage", hub.stage.value), ("type", hub_types_value(hub))],
-                  today)
+    values = []
+    if hub.stage is not Stage.UNKNOWN:  # never replace a human's value with a worse one
+        values.append(("stage", hub.stage.value))
+    if hub.types:
+        values.append(("type", hub_types_value(hub)))
+    return _apply(text, template, values, today)
 
 
 def hub_status_values(text: str, template: str = "Hub status") -> dict[str, str] | None:
@@ -105,18 +109,27 @@ def hub_status_values(text: str, template: str = "Hub status") -> dict[str, str]
             for name in ("stage", "type", "updated") if tpl.has(name)}
 
 
-def summary_counts(hubs: Sequence[Hub]) -> dict[str, int]:
-    """Hubs per stage and per type (a hub of two types counts in both), and the total."""
-    counts: dict[str, int] = {"total": len(hubs)}
+def summary_counts(hubs: Sequence[Hub], unreadable_rows: int = 0) -> dict[str, int | None]:
+    """Hubs per stage and per type (a hub of two types counts in both), and the total.
+
+    A count that is not certain is None: every count when a registry row could not be
+    read at all, the stage counts when a hub's stage is unknown, the type counts when a
+    hub's type is. Uncertain counts are never written over the ones on the page.
+    """
+    stages_known = not unreadable_rows and all(h.stage is not Stage.UNKNOWN for h in hubs)
+    types_known = not unreadable_rows and all(h.types for h in hubs)
+    counts: dict[str, int | None] = {"total": None if unreadable_rows else len(hubs)}
     for stage in Stage:
-        counts[stage.value] = sum(1 for h in hubs if h.stage is stage)
+        if stage is not Stage.UNKNOWN:
+            counts[stage.value] = (sum(1 for h in hubs if h.stage is stage)
+                                   if stages_known else None)
     for kind in HubType:
-        counts[kind.value] = sum(1 for h in hubs if kind in h.types)
+        counts[kind.value] = sum(1 for h in hubs if kind in h.types) if types_known else None
     return counts
 
 
 def render_summary(text: str, hubs: Sequence[Hub], *, template: str = "Hubs summary",
-                   last_change: str | None, today: date) -> str:
+                   last_change: str | None, today: date, unreadable_rows: int = 0) -> str:
     """``text`` with the summary template's counts brought up to date.
 
     A stage or type parameter is written when it has hubs or the call has it already (a
@@ -126,8 +139,8 @@ def render_summary(text: str, hubs: Sequence[Hub], *, template: str = "Hubs summ
     code = mwparserfromhell.parse(text)
     tpl = _find(code, template)
     values: list[tuple[str, str]] = []
-    for name, count in summary_counts(hubs).items():
-        if name == "total" or count or tpl.has(name):
+    for name, count in summary_counts(hubs, unreadable_rows).items():
+        if count is not None and (name == "total" or count or tpl.has(name)):
             values.append((name, str(count)))
     if last_change is not None:
         values.append(("last_change", last_change))

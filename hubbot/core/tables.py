@@ -84,6 +84,9 @@ class Mask:
         return pos
 
 
+_SPAN_ATTR = re.compile(r"\b(row|col)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
+
+
 @dataclass
 class Cell:
     """One table cell. ``start``/``end`` delimit the cell's content, after attributes."""
@@ -92,6 +95,13 @@ class Cell:
     start: int
     end: int
     attrs: str | None = None
+
+    def span(self, which: str) -> int:
+        """The cell's ``rowspan`` or ``colspan`` as MediaWiki reads it (1 if absent)."""
+        for m in _SPAN_ATTR.finditer(self.attrs or ""):
+            if m.group(1).lower() == which:
+                return max(1, min(int(m.group(2)), 1000))
+        return 1
 
 
 @dataclass
@@ -103,7 +113,6 @@ class Row:
     end: int
     separator: int | None = None  # offset of the "|-" line, None if the row has none
     cells: list[Cell] = field(default_factory=list)
-    line: int = 0  # 1-based line number of the row's first cell (for messages)
 
     @property
     def is_header(self) -> bool:
@@ -216,36 +225,42 @@ class _Scanner:
         text, mask = self.text, self.mask
         n = len(text)
         pos = 0
-        line_no = 0
         while pos < n:
             nl = text.find("\n", pos)
             line_end = n if nl < 0 else nl
             next_pos = n if nl < 0 else nl + 1
-            line_no += 1
             lead = pos
             while lead < line_end and text[lead] in " \t":
                 lead += 1
-            if text.startswith("<!--", lead) and self.table is not None:
-                # A comment at the start of a line: if only comments and blanks follow up
-                # to the end of the line the comment ends on, those lines are trivia.
+            if text.startswith("<!--", lead):
+                # MediaWiki removes comments before it reads tables: skip them. If only
+                # comments and blanks fill the line(s), those lines are trivia.
                 after = lead
-                while text.startswith("<!--", after):
+                while text.startswith("<!--", after) and mask.end_of(after) > after:
                     after = mask.end_of(after)
                     while after < n and text[after] in " \t":
                         after += 1
                 if after >= n or text[after] in "\r\n":
-                    end_nl = text.find("\n", after)
-                    if self.depth == 1 and self.trivia is None:
-                        self.trivia = pos
-                    pos = n if end_nl < 0 else end_nl + 1
-                    line_no += text.count("\n", lead, after)
-                    continue
+                    if self.table is not None:
+                        end_nl = text.find("\n", after)
+                        if self.depth == 1 and self.trivia is None:
+                            self.trivia = pos
+                        pos = n if end_nl < 0 else end_nl + 1
+                        continue
+                elif "\n" in text[lead:after]:
+                    # a comment spanning lines, then markup: one logical line
+                    lead = after
+                    line_end = text.find("\n", after)
+                    line_end = n if line_end < 0 else line_end
+                    next_pos = line_end + 1 if line_end < n else n
+                else:
+                    lead = after
             structural = not mask.covers(lead)
             head = text[lead:lead + 2] if structural else ""
             if head == "{|":
                 self.depth += 1
                 if self.depth == 1:
-                    self.table = Table(start=pos, end=n, body_start=next_pos, tail_start=n,
+                    self.table = Table(start=lead, end=n, body_start=next_pos, tail_start=n,
                                        closed=False)
                     self.row = self.cell = None
                     self.trivia = None
@@ -261,7 +276,7 @@ class _Scanner:
                 if self.depth == 0:
                     self._close_row(pos)
                     self.table.tail_start = self.trivia if self.trivia is not None else pos
-                    self.table.end = next_pos
+                    self.table.end = lead + 2  # the rest of the "|}" line is not the table's
                     self.table.closed = True
                     self.tables.append(self.table)
                     self.table = self.row = self.cell = None
@@ -275,7 +290,7 @@ class _Scanner:
             elif head == "|-":
                 self._close_row(pos)
                 start = self.trivia if self.trivia is not None else pos
-                self.row = Row(start=start, end=next_pos, separator=pos, line=line_no)
+                self.row = Row(start=start, end=next_pos, separator=pos)
                 self.table.rows.append(self.row)
                 self.trivia = None
                 self.cell = None
@@ -288,10 +303,8 @@ class _Scanner:
                 marker = head[:1]
                 if self.row is None:
                     start = self.trivia if self.trivia is not None else pos
-                    self.row = Row(start=start, end=next_pos, line=line_no)
+                    self.row = Row(start=start, end=next_pos)
                     self.table.rows.append(self.row)
-                if not self.row.cells:
-                    self.row.line = line_no
                 seps = ("||", "!!") if marker == "!" else ("||",)
                 for s, e in _split_top_level(text, lead + 1, line_end, seps, mask):
                     self.cell = _make_cell(text, marker, s, e, mask)

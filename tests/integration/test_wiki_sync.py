@@ -250,7 +250,7 @@ def test_changed_run_reads_in_batches_of_50_and_edits_once_per_changed_page(site
     from hubbot.core.parse import parse_page
     from hubbot.core.render import render_page
 
-    tidy, _ = render_page(parse_page(HUBS, "Hubs/Copy 0"))
+    tidy = render_page(parse_page(HUBS, "Hubs/Copy 0"))
     site.seed({"Hubs/Copy 0": tidy})  # already normalized: must not be edited
     cfg = site.config_path.parent / "many.toml"
     cfg.write_text('[site]\nfamily = "testwiki"\ncode = "testwiki"\n[bot]\n'

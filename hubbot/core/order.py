@@ -1,0 +1,94 @@
+"""The order hubbot gives the rows of a table it owns, and where it must not reorder.
+
+Rows are sorted only within their section (the rows between two header or section rows)
+and rows joined by ``rowspan`` move as one block. A section holding a row hubbot cannot
+read, or a row whose date contradicts its section, is left exactly as it is: the row
+would otherwise move away from the neighbours a human put it with. When that section's
+readable rows are out of order, a table-level problem says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hubbot.core.read import ParsedRow, ParsedTable, RowKind
+from hubbot.core.records import Event, Hub, HubType, Kind, Problem, normalize_title
+
+_TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
+
+
+def _event_key(pr: ParsedRow) -> tuple:
+    ev = pr.record
+    assert isinstance(ev, Event)
+    return (*ev.when.sort_key(), normalize_title(ev.title))
+
+
+def _hub_key(pr: ParsedRow) -> tuple:
+    hub = pr.record
+    assert isinstance(hub, Hub)
+    rank = min((_TYPE_RANK[t] for t in hub.types), default=len(_TYPE_RANK))
+    return (rank, hub.key)
+
+
+SORT_KEYS: dict[Kind, Callable[[ParsedRow], tuple]] = {
+    Kind.EVENTS: _event_key,
+    Kind.HUBS: _hub_key,
+}
+_DATA = (RowKind.RECORD, RowKind.PROBLEM)
+
+
+def _segments(pt: ParsedTable) -> list[list[int]]:
+    """Runs of consecutive data rows (indices into ``pt.rows``)."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, pr in enumerate(pt.rows):
+        if pr.kind in _DATA:
+            current.append(i)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _blocks(pt: ParsedTable, run: list[int]) -> list[list[int]] | None:
+    """The run's rowspan blocks in order, None if a block is not contiguous in it."""
+    blocks: list[list[int]] = []
+    for i in run:
+        if blocks and pt.rows[blocks[-1][0]].block == pt.rows[i].block:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    ids = [pt.rows[b[0]].block for b in blocks]
+    return blocks if len(ids) == len(set(ids)) else None
+
+
+def plan_order(pt: ParsedTable, page: str) -> tuple[list[int], list[Problem]]:
+    """The new order of ``pt.rows`` (indices) and a problem per section left unsorted."""
+    key = SORT_KEYS[pt.kind]
+    order = list(range(len(pt.rows)))
+    problems: list[Problem] = []
+    seen_blocks: dict[int, int] = {}
+    runs = _segments(pt)
+    for n, run in enumerate(runs):
+        for i in run:
+            seen_blocks.setdefault(pt.rows[i].block, n)
+    for n, run in enumerate(runs):
+        blocks = _blocks(pt, run)
+        crosses = any(seen_blocks[pt.rows[i].block] != n for i in run)
+        if blocks is None or crosses:
+            continue  # a rowspan reaching over a section row: leave it as it is
+        readable = [b for b in blocks if all(pt.rows[i].movable for i in b)]
+        ranked = sorted(readable, key=lambda b: (key(pt.rows[b[0]]), b[0]))
+        if len(readable) == len(blocks):
+            order[run[0]:run[-1] + 1] = [i for b in ranked for i in b]
+        elif ranked != readable:
+            stuck = next(pt.rows[i] for b in blocks for i in b if not pt.rows[i].movable)
+            first, last = pt.rows[run[0]].number, pt.rows[run[-1]].number
+            why = stuck.stuck or "it cannot be read"
+            problems.append(Problem(
+                page, pt.kind.value, None, " || ".join(stuck.shown),
+                f"rows {first}-{last} not sorted: row {stuck.number} must stay with its "
+                f"neighbours ({why})"))
+    return order, problems

@@ -1,0 +1,276 @@
+"""What a reader sees of a piece of wikitext: its visible text and its links.
+
+Meta-Wiki's translatable pages wrap what matters in markup that shows nothing of its own:
+Translate's ``<translate>``, ``<!--T:n-->``, ``<languages/>`` and both ``<tvar>`` forms,
+display templates (``{{nowrap}}``, ``{{Sort}}``, ``{{dts}}``, ``{{date}}``), the link
+template ``{{ll}}``, ``<span>`` wrappers, ``&nbsp;``, and invisible direction marks. This
+module sees through all of it, the way MediaWiki (with Translate) renders a source page:
+
+- ``flatten(wikitext)`` gives a ``Flat``: ``text`` (what a record is made of: templates we
+  do not interpret and nested tables left out), ``shown`` (what MediaWiki shows, with
+  U+FFFC standing for the output of a template we do not interpret) and ``links``.
+- ``visible(text)`` normalizes a string the way both sides of a comparison must:
+  NBSP as space, invisible characters removed, whitespace collapsed.
+
+Pure: no I/O. mwparserfromhell reads the markup; cells without any markup skip it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import mwparserfromhell
+from mwparserfromhell.nodes import (
+    Argument,
+    Comment,
+    ExternalLink,
+    Heading,
+    HTMLEntity,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
+
+from hubbot.core.records import Link
+
+OPAQUE = "\ufffc"  # where the output of a template hubbot does not interpret stands
+
+# Translate's markup, removed before reading (Translate itself removes it on render).
+_TRANSLATE = re.compile(
+    r"<tvar\s+name\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)\s*>|</tvar\s*>|<tvar\|[^>]*>|</>"
+    r"|</?translate\s*>|<languages\s*/?>|<!--\s*T:\d+\s*-->",
+    re.IGNORECASE,
+)
+# Zero-width and direction characters: part of the bytes, never of the text.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_MARKUP_CHARS = frozenset("<{[&'_")
+
+_SKIP_LINK_NS = re.compile(r"^\s*(?:file|image|category|media)\s*:", re.IGNORECASE)
+_MYLANG = re.compile(r"^\s*:?\s*special\s*:\s*mylanguage\s*/", re.IGNORECASE)
+_DROP_TAGS = frozenset({"ref", "references", "languages", "gallery", "templatedata",
+                        "nowiki-drop"})
+_CELL_TAGS = frozenset({"table", "tr", "td", "th", "caption"})
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+LINK_OPEN, LINK_CLOSE = "\x02", "\x03"  # brackets around link labels in ``Flat.marked``
+
+
+def strip_translate(wikitext: str) -> str:
+    """``wikitext`` as Translate renders a source page: its own markup removed."""
+    return _TRANSLATE.sub("", wikitext)
+
+
+def visible(text: str) -> str:
+    """Normalized visible text: NBSP as a space, invisible characters removed,
+    whitespace collapsed, stripped."""
+    return " ".join(_INVISIBLE.sub("", text.replace("\u00a0", " ")).split())
+
+
+def without_mylanguage(target: str) -> str:
+    """A link target without its ``Special:MyLanguage/`` prefix and leading colon."""
+    return _MYLANG.sub("", target).lstrip(":").strip()
+
+
+@dataclass
+class Flat:
+    """The readings of one piece of wikitext (see the module docstring)."""
+
+    text: str = ""
+    shown: str = ""
+    links: list[Link] = field(default_factory=list)
+    marked: str = ""  # ``text`` with each link label between LINK_OPEN and LINK_CLOSE
+    opaque: bool = False  # a template hubbot does not interpret is part of it
+
+
+@dataclass
+class _Out:
+    text: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    marked: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    opaque: bool = False
+
+    def add(self, value: str, *, record: bool = True) -> None:
+        self.shown.append(value)
+        if record:
+            self.text.append(value)
+            self.marked.append(value)
+
+
+def _param(tpl: Template, name: str) -> str | None:
+    return str(tpl.get(name).value) if tpl.has(name) else None
+
+
+def _dmy(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _date_param(value: str) -> str:
+    """``{{date|2022-03-12}}`` shows "12 March 2022"; anything else as written."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value)
+    if m:
+        try:
+            return _dmy(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            pass
+    return value
+
+
+def _dts(tpl: Template) -> str | None:
+    """``{{dts|2022|3|12}}`` / ``{{dts|2022-03-12}}``: "12 March 2022"."""
+    parts = [(_param(tpl, str(i)) or "").strip() for i in (1, 2, 3)]
+    if parts[0] and not parts[1]:
+        return _date_param(parts[0])
+    if not parts[0].isdigit():
+        return None
+    year = int(parts[0])
+    month_text = parts[1]
+    month = (int(month_text) if month_text.isdigit() else
+             next((i for i, name in enumerate(_MONTHS, 1)
+                   if name.casefold().startswith(month_text.casefold()[:3])), 0)
+             if month_text else 0)
+    if not 1 <= month <= 12:
+        return str(year)
+    if not parts[2]:
+        return f"{_MONTHS[month - 1]} {year}"
+    try:
+        return _dmy(date(year, month, int(parts[2])))
+    except ValueError:
+        return None
+
+
+def _template_wikitext(tpl: Template) -> str | None:
+    """The wikitext a display or link template stands for, None if not interpreted."""
+    name = " ".join(str(tpl.name).replace("_", " ").split()).casefold()
+    name = name.removeprefix("template:").strip()
+    if name in ("nowrap", "nobr", "no wrap"):
+        return _param(tpl, "1") or ""
+    if name == "sort":
+        shown = _param(tpl, "2")
+        return shown if shown is not None else (_param(tpl, "1") or "")
+    if name == "dts":
+        return _dts(tpl)
+    if name == "date":
+        value = _param(tpl, "1")
+        return None if value is None else _date_param(value)
+    if name in ("ll", "langlink", "tl-ml"):
+        page = (_param(tpl, "1") or "").strip()
+        label = _param(tpl, "2")
+        if not page:
+            return None
+        return f"[[Special:MyLanguage/{page}|{label if label is not None else page}]]"
+    return None
+
+
+def _walk(nodes: Iterable[object], out: _Out, *, record: bool = True) -> None:
+    for node in nodes:
+        if isinstance(node, Text):
+            out.add(node.value, record=record)
+        elif isinstance(node, (Comment, Argument)):
+            continue
+        elif isinstance(node, Template):
+            expanded = _template_wikitext(node)
+            if expanded is None:
+                out.opaque = True
+                out.shown.append(OPAQUE)
+            else:
+                _walk(mwparserfromhell.parse(expanded).nodes, out, record=record)
+        elif isinstance(node, Wikilink):
+            _walk_link(node, out, record=record)
+        elif isinstance(node, ExternalLink):
+            url = str(node.url).strip()
+            inner = _Out()
+            if node.title is not None:
+                _walk(node.title.nodes, inner)
+            label = "".join(inner.text) if node.title is not None else url
+            out.shown.append(label)
+            if record:
+                out.text.append(label)
+                out.marked.append(LINK_OPEN + label + LINK_CLOSE)
+                out.links.append(Link(url, " ".join(label.split())))
+        elif isinstance(node, Tag):
+            _walk_tag(node, out, record=record)
+        elif isinstance(node, HTMLEntity):
+            out.add(node.normalize(), record=record)
+        elif isinstance(node, Heading):
+            _walk(node.title.nodes, out, record=record)
+        else:
+            out.add(str(node), record=record)
+
+
+def _walk_link(node: Wikilink, out: _Out, *, record: bool) -> None:
+    target = str(node.title).strip()
+    if _SKIP_LINK_NS.match(target):
+        return
+    inner = _Out()
+    if node.text is not None:
+        _walk(node.text.nodes, inner)
+        label = "".join(inner.text)
+        shown = "".join(inner.shown)
+    else:
+        label = shown = without_mylanguage(target) if _MYLANG.match(target) \
+            else target.lstrip(":")
+    out.shown.append(shown)
+    if record:
+        out.text.append(label)
+        out.marked.append(LINK_OPEN + label + LINK_CLOSE)
+        out.links.append(Link(target, " ".join(label.split())))
+
+
+def _walk_tag(node: Tag, out: _Out, *, record: bool) -> None:
+    name = str(node.tag).strip().lower()
+    if name in _DROP_TAGS:
+        return
+    if name == "br":
+        out.add(" ", record=record)
+    elif name in _CELL_TAGS:
+        # A table nested in a cell: MediaWiki shows it, but it is not the cell's value.
+        out.shown.append(" ")
+        if node.contents is not None:
+            _walk(node.contents.nodes, out, record=False)
+        out.shown.append(" ")
+    elif node.contents is not None:
+        _walk(node.contents.nodes, out, record=record)
+
+
+def _needs_parser(wikitext: str) -> bool:
+    return any(ch in _MARKUP_CHARS for ch in wikitext) or "\n{|" in wikitext \
+        or wikitext.startswith("{|")
+
+
+def flatten(wikitext: str) -> Flat:
+    """Read ``wikitext`` as MediaWiki shows it. Never raises."""
+    cleaned = strip_translate(wikitext)
+    if not _needs_parser(cleaned):
+        plain = visible(cleaned)
+        return Flat(plain, plain, [], plain)
+    out = _Out()
+    _walk(mwparserfromhell.parse(cleaned).nodes, out)
+    return Flat(visible("".join(out.text)), visible("".join(out.shown)), out.links,
+                "".join(out.marked), out.opaque)
+
+
+def plain_text(wikitext: str) -> str:
+    """What a reader sees of ``wikitext`` as record text: markup, refs, templates hubbot
+    does not interpret and nested tables removed."""
+    return flatten(wikitext).text
+
+
+_TRAILING_LINKS = re.compile(
+    "\\(\\s*" + LINK_OPEN + "[^" + LINK_CLOSE + "]*" + LINK_CLOSE
+    + "(?:\\s*[,;/·|]?\\s*(?:and\\s+)?" + LINK_OPEN + "[^" + LINK_CLOSE + "]*" + LINK_CLOSE
+    + ")*\\s*\\)\\s*$"
+)
+
+
+def title_without_trailing_links(flat: Flat) -> str:
+    """A cell's text without a trailing "(link, link)" group: "Hubs Dialogue (findings
+    summary, other languages)" -> "Hubs Dialogue"."""
+    marked = _INVISIBLE.sub("", flat.marked.replace("\u00a0", " "))
+    core = _TRAILING_LINKS.sub("", marked.rstrip())
+    return visible(core.replace(LINK_OPEN, "").replace(LINK_CLOSE, ""))
