@@ -87,8 +87,8 @@ def hubbot_core(events_text: str, hubs_text: str) -> int:
     hb = parse_page(hubs_text, "Hubs/Ongoing")
     diff_events("Hubs", ev.events[1:], ev.events)  # one "added" against a previous run
     diff_hubs("Hubs/Ongoing", hb.hubs, hb.hubs)
-    out_e, _ = render_page(ev)
-    out_h, _ = render_page(hb)
+    out_e = render_page(ev)
+    out_h = render_page(hb)
     return len(out_e) + len(out_h)
 
 
