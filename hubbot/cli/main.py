@@ -185,11 +185,21 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _default_pywikibot_dir(config: Config) -> None:
+    """Pywikibot's files (user-config.py, user-password.py) next to the hubbot config
+    (the README's ~/.hubbot) are used unless PYWIKIBOT_DIR says otherwise. Must run before
+    pywikibot is imported: it reads its directory once, on import."""
+    folder = config.path.parent.resolve()
+    if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
+
+
 def make_backend(config: Config, pages_dir: Path | None) -> Backend:
     if pages_dir is not None:
         return FilesBackend(pages_dir)
     if config.family is None or config.code is None:
         raise ConfigError(f"{config.path}: no [site] family/code, and no --pages-dir given")
+    _default_pywikibot_dir(config)
     from hubbot.backends.wiki import WikiBackend  # pywikibot is imported only when a wiki is used
 
     return WikiBackend(config.family, config.code, username=config.username)
