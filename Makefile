@@ -4,17 +4,25 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO := demo-out
 
-.PHONY: setup system demo test lint bench clean
+.PHONY: setup setup-test system demo test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# Production and demo: hubbot and its runtime dependencies only.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# Tests, lint and benchmarks: also the test extra (never in a production virtualenv).
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
 setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
 
 # PHP and MediaWiki 1.39 from Debian's packages, for the integration tests (needs root).
 system:
@@ -34,16 +42,16 @@ demo: setup
 	else echo "(PHP/MediaWiki not installed: run 'make system' to also demo against a real local wiki)"; fi
 	@echo "Review written to $(DEMO)/review.md"
 
-lint: setup
+lint: setup-test
 	$(VENV)/bin/ruff check .
 
-test: setup
+test: setup-test
 	@if [ -n "$$CI" ] || [ "$$(id -u)" = 0 ]; then bash .ci/install-system.sh; fi
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 
-bench: setup
+bench: setup-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/core.py
 	@if command -v php >/dev/null 2>&1 && [ -d .mediawiki/dist ]; then $(PY) bench/requests_count.py; \

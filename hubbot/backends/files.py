@@ -86,3 +86,16 @@ class FilesBackend:
             Path(tmp).unlink(missing_ok=True)
             raise
         return self._read(page.title)[0].revid
+
+    def create_page(self, title: str, text: str, summary: str) -> int | None:
+        """Create ``title`` (used by ``hubbot templates install`` only: sync never
+        creates pages). An existing page is an edit conflict: it appeared since it was
+        read."""
+        path = self._path(title)
+        try:
+            with path.open("x", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except FileExistsError:
+            raise EditConflictError(title, "the page was created since it was read") \
+                from None
+        return self._read(title)[0].revid

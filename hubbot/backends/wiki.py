@@ -210,6 +210,32 @@ class WikiBackend:
             return None
         return int(result["newrevid"])
 
+    def create_page(self, title: str, text: str, summary: str) -> int | None:
+        """Create ``title`` (``createonly``: an existing page is never overwritten). Used by
+        ``hubbot templates install`` only; sync never creates pages."""
+        from pywikibot.exceptions import APIError
+        from pywikibot.exceptions import Error as PywikibotError
+
+        try:
+            data = self.site.simple_request(
+                action="edit", title=title, text=text, summary=summary, bot=True,
+                createonly=True, watchlist="nochange", formatversion=2,
+                token=self.site.tokens["csrf"], **{"assert": "user"}).submit()
+        except APIError as exc:
+            if exc.code == "articleexists":
+                raise EditConflictError(title, "the page was created since it was read") \
+                    from None
+            if exc.code in ("protectedpage", "cascadeprotected", "permissiondenied",
+                            "protectedtitle", "protectednamespace-interface"):
+                raise PageSkippedError(title, f"protected: {exc.info}") from None
+            raise PageError(title, f"API error {exc.code}: {exc.info}") from None
+        except PywikibotError as exc:
+            raise PageError(title, f"not created: {_one_line(exc)}") from None
+        result = data.get("edit", {})
+        if result.get("result") != "Success":
+            raise PageError(title, f"page not created: {result}")
+        return int(result["newrevid"]) if "newrevid" in result else None
+
 
 _SECRETISH = re.compile(r"(password|secret|token)(\W+)\S+", re.IGNORECASE)
 

@@ -143,6 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("json", "csv"), default="json")
     e.add_argument("--table", choices=("events", "hubs", "interviews"), default=None,
                    help="with csv: which records (default: events)")
+
+    ti = sub.add_parser("templates", help="install the wiki templates hubbot writes or "
+                        "expects (from wikitemplates/; a dry run unless --write)",
+                        epilog=EPILOG)
+    ti.add_argument("action", choices=("install",), help="install: create or update them")
+    common(ti)
+    ti.add_argument("--write", action="store_true", help="create or update the pages "
+                    "(without it: say what would change, with diffs)")
+    ti.add_argument("-simulate", "--simulate", action="store_true",
+                    help="a dry run even with --write (as pywikibot's -simulate)")
+    ti.add_argument("--templates-dir", type=Path, metavar="DIR",
+                    help="the template pages (default: the wikitemplates/ folder)")
     return parser
 
 
@@ -173,11 +185,21 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _default_pywikibot_dir(config: Config) -> None:
+    """Pywikibot's files (user-config.py, user-password.py) next to the hubbot config
+    (the README's ~/.hubbot) are used unless PYWIKIBOT_DIR says otherwise. Must run before
+    pywikibot is imported: it reads its directory once, on import."""
+    folder = config.path.parent.resolve()
+    if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
+
+
 def make_backend(config: Config, pages_dir: Path | None) -> Backend:
     if pages_dir is not None:
         return FilesBackend(pages_dir)
     if config.family is None or config.code is None:
         raise ConfigError(f"{config.path}: no [site] family/code, and no --pages-dir given")
+    _default_pywikibot_dir(config)
     from hubbot.backends.wiki import WikiBackend  # pywikibot is imported only when a wiki is used
 
     return WikiBackend(config.family, config.code, username=config.username)
@@ -352,7 +374,18 @@ def cmd_export(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-COMMANDS = {"parse": cmd_parse, "sync": cmd_sync, "check": cmd_check, "export": cmd_export}
+def cmd_templates(args: argparse.Namespace, out: Output) -> int:
+    from hubbot.app.templates_install import run_install
+
+    config = load_config(args.config)
+    with _closing(make_backend(config, args.pages_dir)) as backend:
+        return run_install(backend, write=args.write and not args.simulate,  # type: ignore[arg-type]
+                           out=out, directory=args.templates_dir,
+                           summary_prefix=config.summary_prefix)
+
+
+COMMANDS = {"parse": cmd_parse, "sync": cmd_sync, "check": cmd_check, "export": cmd_export,
+            "templates": cmd_templates}
 
 
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
