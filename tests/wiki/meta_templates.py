@@ -11,9 +11,11 @@ Two things the Debian MediaWiki lacks:
   its pristine snapshot is taken, so ``LocalWiki.reset()`` keeps them.
 
 * The Translate extension. On Meta, a translatable source page is shown with the
-  ``<translate>``/``</translate>`` tags and ``<languages/>`` gone (the language bar aside),
-  unit markers ``<!--T:n-->`` being comments anyway, and every variable ``<tvar name=x>X</tvar>``
-  or old-style ``<tvar|x>X</>`` replaced by X. ``TRANSLATE_SHIM_PHP`` is a
+  ``<translate>``/``</translate>`` tags (with the newline after an opening and before a
+  closing tag), the unit markers ``<!--T:n-->`` (with one space or newline after them) and
+  ``<languages/>`` gone (the language bar aside), and every variable ``<tvar name=x>X</tvar>``
+  or old-style ``<tvar|x>X</>`` replaced by X. (Translate also shields ``<nowiki>`` from
+  this; the shim does not, no fixture puts Translate markup inside ``<nowiki>``.) ``TRANSLATE_SHIM_PHP`` is a
   ``ParserBeforeInternalParse`` hook (Translate itself renders source pages from a parser
   hook) that does exactly that before MediaWiki parses the text; it is appended to the
   wiki's LocalSettings.php.
@@ -49,13 +51,17 @@ TEMPLATES: dict[str, str] = {
 }
 
 TRANSLATE_SHIM_PHP = r"""
-# --- hubbot oracle: render Translate markup as on a translatable source page ---
+# --- hubbot oracle: render Translate markup as Translate shows a translatable source page
+# (the whitespace rules of Translate's TranslatablePageParser::cleanupTags) ---
 $wgHooks['ParserBeforeInternalParse'][] = static function ( $parser, &$text, $stripState ) {
-	$text = preg_replace( '~<languages\s*/?>(?:\s*</languages>)?~i', '', $text );
-	$text = preg_replace( '~</?translate(?:\s+nowrap)?\s*>~i', '', $text );
+	$text = preg_replace( '~<languages\s*/>~', '', $text );
+	$text = preg_replace( '~<translate( nowrap)?>\n?~s', '', $text );
+	$text = preg_replace( '~\n?</translate>~s', '', $text );
+	$text = preg_replace( '~<tvar\|[^>]+>(.*?)</>~us', '$1', $text );
 	$text = preg_replace(
-		'~<tvar\s+name\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s>]+)\s*>(.*?)</tvar>~si', '$1', $text );
-	$text = preg_replace( '~<tvar\|[^>]*>(.*?)</>~s', '$1', $text );
+		'~<tvar\s+name\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s>]+)\s*>(.*?)</tvar>~us', '$1', $text );
+	$text = preg_replace( '~(^=.*=) <!--T:[^>]+?-->$~um', '$1', $text );
+	$text = preg_replace( '~<!--T:[^>]+?-->[\n ]?~um', '', $text );
 	return true;
 };
 """
