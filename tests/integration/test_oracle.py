@@ -252,8 +252,9 @@ def test_expectations_agree_with_mediawiki(case, render):
         for record in expected.get(kind, []):
             want = record.get(field)
             if want:
+                # a title may follow an opaque template's output, so: contained in a cell
                 ok = (want in seen if field == "date_text"
-                      else any(s.startswith(want) for s in seen))
+                      else any(want in s for s in seen))
                 assert ok, (kind, field, want, seen)
 
 
