@@ -25,6 +25,8 @@ from typing import Any
 
 import requests
 
+from tests.wiki.meta_templates import TRANSLATE_SHIM_PHP, write_template_files
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MW = REPO / ".mediawiki" / "dist" / "usr" / "share" / "mediawiki"
 ADMIN_PASSWORD = "AdminPassword123!"
@@ -117,12 +119,17 @@ $wgShowExceptionDetails = true;
 $wgEnableBotPasswords = true;
 $wgGroupPermissions['*']['edit'] = false;
 """)
+            fh.write(TRANSLATE_SHIM_PHP)
         wiki._php("createAndPromote.php", "--bot", "--sysop", wiki.bot_user, ADMIN_PASSWORD)
         wiki._php("createAndPromote.php", wiki.editor_user, EDITOR_PASSWORD)
         wiki._php("createAndPromote.php", "Visitor", EDITOR_PASSWORD)
         wiki._php("createBotPassword.php", "--appid", wiki.bot_appid, "--grants",
                   "basic,highvolume,editpage,editprotected,protect,createeditmovepage",
                   wiki.bot_user, wiki.bot_secret)
+        # Meta's display templates, in the pristine database so that reset() keeps them
+        wiki._php("importTextFiles.php", "--prefix", "Template:", "--user", "Admin",
+                  "--summary", "Meta display templates",
+                  *map(str, write_template_files(workdir / "meta-templates")))
         for name in os.listdir(data):
             if name.endswith(".sqlite"):
                 shutil.copy2(data / name, data / (name + ".pristine"))
