@@ -40,9 +40,11 @@ from hubbot.core.records import Link
 OPAQUE = "\ufffc"  # where the output of a template hubbot does not interpret stands
 
 # Translate's markup, removed before reading (Translate itself removes it on render).
+# Translate drops the newline after <translate> and before </translate>, and a marker
+# with the space or newline after it ("(<!--T:10--> event page)" shows "(event page)").
 _TRANSLATE = re.compile(
     r"<tvar\s+name\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)\s*>|</tvar\s*>|<tvar\|[^>]*>|</>"
-    r"|</?translate\s*>|<languages\s*/?>|<!--\s*T:\d+\s*-->",
+    r"|<translate\s*>\n?|\n?</translate\s*>|<languages\s*/?>|<!--\s*T:\d+\s*-->[ \n]?",
     re.IGNORECASE,
 )
 # Zero-width and direction characters: part of the bytes, never of the text.
@@ -54,6 +56,13 @@ _MYLANG = re.compile(r"^\s*:?\s*special\s*:\s*mylanguage\s*/", re.IGNORECASE)
 _DROP_TAGS = frozenset({"ref", "references", "languages", "gallery", "templatedata",
                         "nowiki-drop"})
 _CELL_TAGS = frozenset({"table", "tr", "td", "th", "caption"})
+# Tags MediaWiki lets through (Sanitizer) or that an extension on Meta defines.
+_HTML_TAGS = frozenset(
+    "b bdi bdo del i ins u font big small sub sup h1 h2 h3 h4 h5 h6 cite code em s strike "
+    "strong tt var div center blockquote ol ul dl table caption pre ruby rb rp rt rtc p span "
+    "abbr dfn kbd samp data time mark br wbr hr li dt dd td th tr q nowiki math chem "
+    "syntaxhighlight source poem score indicator section categorytree charinsert hiero "
+    "inputbox graph mapframe maplink timeline translate tvar languages".split())
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -225,6 +234,9 @@ def _walk_link(node: Wikilink, out: _Out, *, record: bool) -> None:
 def _walk_tag(node: Tag, out: _Out, *, record: bool) -> None:
     name = str(node.tag).strip().lower()
     if name in _DROP_TAGS:
+        return
+    if not node.wiki_markup and name not in _HTML_TAGS:
+        out.add(str(node), record=record)  # MediaWiki escapes it: "<script>" shows as text
         return
     if name == "br":
         out.add(" ", record=record)
