@@ -47,11 +47,16 @@ _wiki = None
 _wiki_error: str | None = None
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Bring the wiki up before any test module imports pywikibot (PYWIKIBOT_DIR must be
-    set first). Only when integration tests were collected would be nicer, but
-    collection imports modules, so this runs whenever PHP and MediaWiki are installed."""
+@pytest.hookimpl(trylast=True)  # after "-m" and "-k" have deselected what they will
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    """Bring the wiki up once, and only when a selected test needs it (a unit run,
+    ``pytest -m "not wiki"``, needs no PHP). No test module imports pywikibot at import
+    time, so ``PYWIKIBOT_DIR`` is still ours to set here."""
     global _wiki, _wiki_error
+    if not any(item.get_closest_marker("wiki") for item in items):
+        _wiki_error = "no selected test needs it"
+        return
     if os.environ.get("HUBBOT_NO_WIKI"):
         _wiki_error = "HUBBOT_NO_WIKI is set"
         return

@@ -111,6 +111,12 @@ def test_parse_inverts_format(span):
 def test_any_text_is_a_date_or_a_clean_error(text, year):
     try:
         span = parse_date(text, year)
-    except DateParseError:
+    except DateParseError as exc:
+        assert str(exc) and "\n" not in str(exc)  # a short reason for the problem line
         return
-    assert isinstance(span, DateSpan)
+    # Whatever was read is a consistent span, and its canonical text reads back the same.
+    assert (span.start is None) == (span.precision is Precision.UNKNOWN)
+    assert span.end is None or (span.start is not None and span.end > span.start)
+    again = parse_date(format_date(span), span.start.year if span.start else None)
+    assert (again.start, again.end, again.precision, again.uncertain) == \
+        (span.start, span.end, span.precision, span.uncertain)

@@ -32,37 +32,51 @@ def _date(s: str | None) -> date | None:
 
 def span_to_json(span: DateSpan) -> dict[str, Any]:
     return {"start": _iso(span.start), "end": _iso(span.end),
-            "precision": span.precision.value, "uncertain": span.uncertain}
+            "precision": span.precision.value, "uncertain": span.uncertain,
+            "year_inferred": span.year_inferred}
 
 
 def span_from_json(data: dict[str, Any]) -> DateSpan:
     return DateSpan(_date(data.get("start")), _date(data.get("end")),
-                    Precision(data.get("precision", "day")), bool(data.get("uncertain")))
+                    Precision(data.get("precision", "day")), bool(data.get("uncertain")),
+                    bool(data.get("year_inferred")))
+
+
+# Stages earlier versions wrote, read as the stage they now are.
+_OLD_STAGES = {"discussion": Stage.PLANNING}
+
+
+def stage_from_json(value: str | None) -> Stage:
+    value = value or "unknown"
+    return _OLD_STAGES.get(value) or Stage(value)
 
 
 def event_to_json(ev: Event) -> dict[str, Any]:
     return {**span_to_json(ev.when), "date_text": ev.date_text, "title": ev.title,
-            "links": [{"target": link.target, "label": link.label} for link in ev.links]}
+            "links": [{"target": link.target, "label": link.label} for link in ev.links],
+            "title_wikitext": ev.title_wikitext}
 
 
 def event_from_json(data: dict[str, Any]) -> Event:
     return Event(span_from_json(data), data["title"],
                  tuple(Link(x["target"], x["label"]) for x in data.get("links", [])),
-                 data.get("date_text", ""))
+                 data.get("date_text", ""), data.get("title_wikitext", ""))
 
 
 def hub_to_json(hub: Hub) -> dict[str, Any]:
     return {"key": hub.key, "name": hub.name, "types": sorted(t.value for t in hub.types),
             "stage": hub.stage.value, "stage_raw": hub.stage_raw, "page": hub.page,
-            "fiscal_sponsor": hub.fiscal_sponsor, "legal_entity": hub.legal_entity}
+            "fiscal_sponsor": hub.fiscal_sponsor, "legal_entity": hub.legal_entity,
+            "scope_wikitext": hub.scope_wikitext, "details": hub.details}
 
 
 def hub_from_json(data: dict[str, Any]) -> Hub:
     return Hub(key=data["key"], name=data["name"],
                types=frozenset(HubType(t) for t in data.get("types", [])),
-               stage=Stage(data.get("stage", "unknown")), stage_raw=data.get("stage_raw", ""),
-               page=data.get("page"), fiscal_sponsor=data.get("fiscal_sponsor"),
-               legal_entity=data.get("legal_entity"))
+               stage=stage_from_json(data.get("stage")), stage_raw=data.get("stage_raw", ""),
+               scope_wikitext=data.get("scope_wikitext", ""),
+               details=data.get("details", ""), page=data.get("page"),
+               fiscal_sponsor=data.get("fiscal_sponsor"), legal_entity=data.get("legal_entity"))
 
 
 def interview_to_json(iv: Interview) -> dict[str, Any]:
@@ -70,6 +84,16 @@ def interview_to_json(iv: Interview) -> dict[str, Any]:
             "date_text": iv.date_text}
 
 
+def interview_from_json(data: dict[str, Any]) -> Interview:
+    return Interview(data["group"], data["persons"], span_from_json(data),
+                     data.get("date_text", ""))
+
+
 def problem_to_json(p: Problem) -> dict[str, Any]:
     return {"page": p.page, "table": p.table, "row": p.row, "text": p.text,
             "reason": p.reason}
+
+
+def problem_from_json(data: dict[str, Any]) -> Problem:
+    return Problem(data["page"], data["table"], data.get("row"), data.get("text", ""),
+                   data["reason"])

@@ -1,4 +1,4 @@
-"""Make a value safe to write into wikitext: a table cell or a template parameter.
+"""Make a value safe to write into wikitext: a template parameter or a line of a page.
 
 Values come from pages editors wrote (titles, statuses, change descriptions). Written
 back unescaped, a ``|`` would split a cell, ``}}`` would close a template, ``[[Category:``
@@ -25,7 +25,6 @@ _ALWAYS = {
 }
 _AMP_ENTITY = re.compile(r"&(?=#?\w+;)")
 _MAGIC = re.compile(r"__([A-Z]+)__")
-_LINE_START = {"!", "-", "+", "*", "#", ":", ";", "=", " "}
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -40,19 +39,11 @@ def _escape(value: str) -> str:
     return _MAGIC.sub(r"&#95;_\1__", text)  # __NOTOC__ and friends
 
 
-def escape_cell(value: str) -> str:
-    """``value`` as the content of a one-line table cell (after ``| ``)."""
-    text = _escape(value)
-    if text[:1] in _LINE_START and text[:1] != " ":
-        text = f"&#{ord(text[0])};" + text[1:]
-    return text
-
-
 def escape_param(value: str) -> str:
     """``value`` as a named template parameter's value."""
     return _escape(value)
 
 
 def unescape(value: str) -> str:
-    """Undo ``escape_cell`` / ``escape_param`` (newlines come back as spaces)."""
+    """Undo ``escape_param`` (newlines come back as spaces)."""
     return html.unescape(value)

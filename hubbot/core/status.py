@@ -99,16 +99,6 @@ def render_hub_status(text: str, hub: Hub, *, template: str = "Hub status",
     return _apply(text, template, values, today)
 
 
-def hub_status_values(text: str, template: str = "Hub status") -> dict[str, str] | None:
-    """The owned parameters of the page's status template as written, None if no call."""
-    try:
-        tpl = _find(mwparserfromhell.parse(text), template)
-    except TemplateMissing:
-        return None
-    return {name: str(tpl.get(name).value).strip()
-            for name in ("stage", "type", "updated") if tpl.has(name)}
-
-
 def summary_counts(hubs: Sequence[Hub], unreadable_rows: int = 0) -> dict[str, int | None]:
     """Hubs per stage and per type (a hub of two types counts in both), and the total.
 
