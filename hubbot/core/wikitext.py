@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -85,13 +86,13 @@ def without_mylanguage(target: str) -> str:
     return _MYLANG.sub("", target).lstrip(":").strip()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Flat:
     """The readings of one piece of wikitext (see the module docstring)."""
 
     text: str = ""
     shown: str = ""
-    links: list[Link] = field(default_factory=list)
+    links: tuple[Link, ...] = ()
     marked: str = ""  # ``text`` with each link label between LINK_OPEN and LINK_CLOSE
     opaque: bool = False  # a template hubbot does not interpret is part of it
 
@@ -250,20 +251,55 @@ def _walk_tag(node: Tag, out: _Out, *, record: bool) -> None:
         _walk(node.contents.nodes, out, record=record)
 
 
-def _needs_parser(wikitext: str) -> bool:
-    return any(ch in _MARKUP_CHARS for ch in wikitext) or "\n{|" in wikitext \
-        or wikitext.startswith("{|")
+_SIMPLE_LINK = re.compile(r"\[\[([^\[\]{}<>|&']*)(?:\|([^\[\]{}<>|&']*))?\]\]")
 
 
-def flatten(wikitext: str) -> Flat:
-    """Read ``wikitext`` as MediaWiki shows it. Never raises."""
-    cleaned = strip_translate(wikitext)
-    if not _needs_parser(cleaned):
+def _fast(cleaned: str) -> Flat | None:
+    """Plain text with at most simple ``[[target|label]]`` links, read without the
+    parser (most cells); None for anything else."""
+    if not any(ch in _MARKUP_CHARS for ch in cleaned):
         plain = visible(cleaned)
-        return Flat(plain, plain, [], plain)
+        return Flat(plain, plain, (), cleaned)
+    rest = _SIMPLE_LINK.sub("", cleaned)
+    if "[[" not in cleaned or any(ch in _MARKUP_CHARS for ch in rest) or "]" in rest:
+        return None
+    text: list[str] = []
+    marked: list[str] = []
+    links: list[Link] = []
+    pos = 0
+    for m in _SIMPLE_LINK.finditer(cleaned):
+        target, label = m.group(1).strip(), m.group(2)
+        if _SKIP_LINK_NS.match(target) or not target or "\n" in m.group(0):
+            return None
+        if label is None:
+            label = without_mylanguage(target) if _MYLANG.match(target) else target.lstrip(":")
+        text += [cleaned[pos:m.start()], label]
+        marked += [cleaned[pos:m.start()], LINK_OPEN + label + LINK_CLOSE]
+        links.append(Link(target, " ".join(label.split())))
+        pos = m.end()
+    text.append(cleaned[pos:])
+    marked.append(cleaned[pos:])
+    plain = visible("".join(text))
+    return Flat(plain, plain, tuple(links), "".join(marked))
+
+
+@lru_cache(maxsize=16384)
+def flatten(wikitext: str) -> Flat:
+    """Read ``wikitext`` as MediaWiki shows it. Never raises. Cached: a table's cells are
+    read for their record, their visible text and their date, and pages repeat cells."""
+    cleaned = strip_translate(wikitext)
+    if "{|" not in cleaned:
+        fast = _fast(cleaned)
+        if fast is not None:
+            return fast
+    return slow_flatten(cleaned)
+
+
+def slow_flatten(cleaned: str) -> Flat:
+    """``flatten`` through mwparserfromhell, for text without Translate markup."""
     out = _Out()
     _walk(mwparserfromhell.parse(cleaned).nodes, out)
-    return Flat(visible("".join(out.text)), visible("".join(out.shown)), out.links,
+    return Flat(visible("".join(out.text)), visible("".join(out.shown)), tuple(out.links),
                 "".join(out.marked), out.opaque)
 
 
