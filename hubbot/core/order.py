@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hubbot.core.read import ParsedRow, ParsedTable, RowKind
+from hubbot.core.read import DATA_KINDS, ParsedRow, ParsedTable
 from hubbot.core.records import Event, Hub, HubType, Kind, Problem, normalize_title
 
 _TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
@@ -30,11 +30,10 @@ def _hub_key(pr: ParsedRow) -> tuple:
     return (rank, hub.key)
 
 
-SORT_KEYS: dict[Kind, Callable[[ParsedRow], tuple]] = {
+SORT_KEYS: dict[str, Callable[[ParsedRow], tuple]] = {
     Kind.EVENTS: _event_key,
     Kind.HUBS: _hub_key,
 }
-_DATA = (RowKind.RECORD, RowKind.PROBLEM)
 
 
 def _segments(pt: ParsedTable) -> list[list[int]]:
@@ -42,7 +41,7 @@ def _segments(pt: ParsedTable) -> list[list[int]]:
     runs: list[list[int]] = []
     current: list[int] = []
     for i, pr in enumerate(pt.rows):
-        if pr.kind in _DATA:
+        if pr.kind in DATA_KINDS:
             current.append(i)
         elif current:
             runs.append(current)

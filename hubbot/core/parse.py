@@ -10,7 +10,9 @@ every command, not only by a write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from hubbot.core.datecell import plan_date_edit
@@ -150,6 +152,26 @@ def parse_page(text: str, title: str, *, context_year: int | None = None,
                markers: Markers | None = None,
                stage_aliases: Mapping[str, Stage] | None = None) -> ParsedPage:
     """Parse ``text`` (the wikitext of page ``title``). Never raises on bad wikitext."""
+    with _no_gc_pauses():
+        return _parse_page(text, title, context_year, markers, stage_aliases)
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Reading a large table makes hundreds of thousands of small objects and no cycles;
+    the cyclic collector would walk all of them again and again (the cost per row grew
+    with the table). It is paused while a page is read and restored after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse_page(text: str, title: str, context_year: int | None, markers: Markers | None,
+                stage_aliases: Mapping[str, Stage] | None) -> ParsedPage:
     problems: list[Problem] = []
     regions, region_errors = _regions(text, title, markers, problems)
     parsed_tables: list[ParsedTable] = []
@@ -167,7 +189,7 @@ def parse_page(text: str, title: str, *, context_year: int | None = None,
         _duplicates(title, pt)
         if inside is not None and kind in SORT_KEYS:
             _plan_dates(title, text, pt)
-            pt.problems = plan_order(pt, title)[1]
+            pt.order, pt.problems = plan_order(pt, title)
         for pr in rows:
             problems.extend(pr.problems)
         problems.extend(pt.problems)

@@ -46,6 +46,13 @@ class RowKind(StrEnum):
     EMPTY = "empty"  # a "|-" with no cells: MediaWiki renders nothing
 
 
+# Module-level names for the members: an Enum member lookup on the class is slow in the
+# loops below (one per row of tables with 50,000 rows).
+HEADER, SECTION, RECORD, PROBLEM, EMPTY = (RowKind.HEADER, RowKind.SECTION, RowKind.RECORD,
+                                           RowKind.PROBLEM, RowKind.EMPTY)
+DATA_KINDS = (RECORD, PROBLEM)
+
+
 @dataclass(frozen=True)
 class RowAccount:
     """One rendered row as hubbot read it: its kind and each physical cell's visible
@@ -88,15 +95,16 @@ class ParsedTable:
     rows: list[ParsedRow]
     region: object | None = None  # hubbot.core.regions.Region when inside one
     problems: list[Problem] = field(default_factory=list)  # table-level
+    order: list[int] | None = None  # the row order a write gives (``order.plan_order``)
 
     @property
     def data_rows(self) -> list[ParsedRow]:
-        return [r for r in self.rows if r.kind in (RowKind.RECORD, RowKind.PROBLEM)]
+        return [r for r in self.rows if r.kind in DATA_KINDS]
 
     def accounting(self) -> list[RowAccount]:
         """One entry per row MediaWiki renders, in order."""
         return [RowAccount(r.kind.value, r.shown) for r in self.rows
-                if r.kind is not RowKind.EMPTY]
+                if r.kind is not EMPTY]
 
 
 @dataclass
@@ -227,11 +235,11 @@ def _width(cells: list[Cell]) -> int:
 def _classify_row(row: Row, width: int, seen_data: bool) -> RowKind | None:
     """Header, section or empty; None for a data row."""
     if not row.cells:
-        return RowKind.EMPTY
+        return EMPTY
     if len(row.cells) == 1 and row.cells[0].span("col") >= width > 1:
-        return RowKind.SECTION
+        return SECTION
     if row.is_header:
-        return RowKind.SECTION if seen_data else RowKind.HEADER
+        return SECTION if seen_data else HEADER
     return None
 
 
@@ -248,15 +256,15 @@ def read_table(ctx: Context, table: Table, width: int) -> tuple[list[ParsedRow],
     for row in table.rows:
         shown = tuple(flatten(text[c.start:c.end]).shown for c in row.cells)
         kind = _classify_row(row, width, seen_data)
-        if kind is not RowKind.EMPTY:
+        if kind is not EMPTY:
             number += 1
         if kind is not None:
-            if kind is RowKind.SECTION:
+            if kind is SECTION:
                 section += 1
                 m = _YEAR.match(visible(" ".join(shown)))
                 year = int(m.group(1)) if m else None
                 _close_spans(rows, carried)  # a rowspan never reaches across a section row
-            rows.append(ParsedRow(row, number if kind is not RowKind.EMPTY else 0, kind,
+            rows.append(ParsedRow(row, number if kind is not EMPTY else 0, kind,
                                   shown, section=section))
             continue
         seen_data = True
@@ -267,7 +275,7 @@ def read_table(ctx: Context, table: Table, width: int) -> tuple[list[ParsedRow],
         for i, cell in enumerate(cells):
             if cell in row.cells and cell.span("row") > 1:
                 carried[i] = (cell, cell.span("row") - 1, row_block)
-        pr = ParsedRow(row, number, RowKind.PROBLEM, shown, cells, block=row_block,
+        pr = ParsedRow(row, number, PROBLEM, shown, cells, block=row_block,
                        section=section)
         logical = _width(cells)
         if logical != width:
@@ -277,7 +285,7 @@ def read_table(ctx: Context, table: Table, width: int) -> tuple[list[ParsedRow],
         else:
             reader(ctx, pr, year)
         if pr.record is not None:
-            pr.kind = RowKind.RECORD
+            pr.kind = RECORD
         rows.append(pr)
     _close_spans(rows, carried)
     return rows, []
@@ -288,7 +296,7 @@ def _close_spans(rows: list[ParsedRow], carried: dict[int, tuple[Cell, int, int]
     the span cover another row, so the block stays where it is."""
     open_blocks = {block for _, _, block in carried.values()}
     for pr in rows:
-        if pr.block in open_blocks and pr.kind in (RowKind.RECORD, RowKind.PROBLEM):
+        if pr.block in open_blocks and pr.kind in DATA_KINDS:
             pr.stuck = pr.stuck or "its rowspan reaches past its section"
     carried.clear()
 

@@ -78,11 +78,13 @@ class Link:
     label: str
 
 
+_DASHES = re.compile(r"[\u2010-\u2015]")
+
+
 def normalize_title(title: str) -> str:
     """Identity form of a title: NFC, case-folded, whitespace and dashes collapsed."""
-    text = unicodedata.normalize("NFC", title)
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    text = _DASHES.sub("-", unicodedata.normalize("NFC", title))
+    return " ".join(text.split()).casefold()
 
 
 def slugify(name: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from hubbot.core.datecell import DateEdit
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.parse import ParsedPage
-from hubbot.core.read import ParsedTable, RowKind
+from hubbot.core.read import DATA_KINDS, ParsedTable
 
 
 class RenderRefused(ValueError):
@@ -43,7 +43,7 @@ def render_table(text: str, pt: ParsedTable) -> str:
     if not table.rows:
         return text[table.start:table.end]
     chunks = _chunks(text, pt)
-    order, _ = plan_order(pt, "")
+    order = pt.order if pt.order is not None else plan_order(pt, "")[0]
     if sorted(order) != list(range(len(chunks))):  # a bug, never a user error
         raise RenderRefused(f"{pt.kind} table: rows would be lost or doubled")
     newline = "\r\n" if "\r\n" in text[table.start:table.end] else "\n"
@@ -51,7 +51,7 @@ def render_table(text: str, pt: ParsedTable) -> str:
     for position, index in enumerate(order):
         chunk = chunks[index]
         pr = pt.rows[index]
-        if index != position and pr.kind in (RowKind.RECORD, RowKind.PROBLEM) \
+        if index != position and pr.kind in DATA_KINDS \
                 and pr.row.separator is None:
             chunk = "|-" + newline + chunk  # it no longer follows the header: a row of its own
         out.append(chunk)

@@ -50,7 +50,7 @@ _TRANSLATE = re.compile(
 )
 # Zero-width and direction characters: part of the bytes, never of the text.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_MARKUP_CHARS = frozenset("<{[&'_")
+_MARKUP = re.compile(r"[<{\[&'_]")
 
 _SKIP_LINK_NS = re.compile(r"^\s*(?:file|image|category|media)\s*:", re.IGNORECASE)
 _MYLANG = re.compile(r"^\s*:?\s*special\s*:\s*mylanguage\s*/", re.IGNORECASE)
@@ -72,7 +72,7 @@ LINK_OPEN, LINK_CLOSE = "\x02", "\x03"  # brackets around link labels in ``Flat.
 
 def strip_translate(wikitext: str) -> str:
     """``wikitext`` as Translate renders a source page: its own markup removed."""
-    return _TRANSLATE.sub("", wikitext)
+    return _TRANSLATE.sub("", wikitext) if "<" in wikitext else wikitext
 
 
 def visible(text: str) -> str:
@@ -257,11 +257,13 @@ _SIMPLE_LINK = re.compile(r"\[\[([^\[\]{}<>|&']*)(?:\|([^\[\]{}<>|&']*))?\]\]")
 def _fast(cleaned: str) -> Flat | None:
     """Plain text with at most simple ``[[target|label]]`` links, read without the
     parser (most cells); None for anything else."""
-    if not any(ch in _MARKUP_CHARS for ch in cleaned):
+    if not _MARKUP.search(cleaned):
         plain = visible(cleaned)
         return Flat(plain, plain, (), cleaned)
+    if "[[" not in cleaned:
+        return None
     rest = _SIMPLE_LINK.sub("", cleaned)
-    if "[[" not in cleaned or any(ch in _MARKUP_CHARS for ch in rest) or "]" in rest:
+    if _MARKUP.search(rest) or "]" in rest:
         return None
     text: list[str] = []
     marked: list[str] = []
