@@ -13,49 +13,20 @@ from __future__ import annotations
 
 import argparse
 import gc
-import random
 import sys
 import time
 import tracemalloc
-from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import mwparserfromhell  # noqa: E402
+from pages import events_page, hubs_page  # noqa: E402
 
 from hubbot.core.changes import diff_events, diff_hubs  # noqa: E402
 from hubbot.core.parse import parse_page  # noqa: E402
 from hubbot.core.render import render_page  # noqa: E402
-
-STYLES = ["{d} {m} {y}", "{m} {d}, {y}", "{iso}"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-
-
-def events_page(n: int, seed: int = 7) -> str:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        day = date(2010, 1, 1) + timedelta(days=rng.randrange(6000))
-        style = rng.choice(STYLES)
-        text = style.format(d=day.day, m=MONTHS[day.month - 1], y=day.year,
-                            iso=day.isoformat())
-        rows.append(f"|-\n| {text} || Hubs event {i} ([[Special:MyLanguage/Hubs/Event {i}"
-                    f"|event page]])\n")
-    return ("<languages/>\n<translate>\n== List of events == <!--T:1-->\n</translate>\n"
-            "<!-- hubbot:events start -->\n{| class=\"wikitable sortable\"\n! Date !! Event\n"
-            + "".join(rows) + "|}\n<!-- hubbot:events end -->\n")
-
-
-def hubs_page(n: int, seed: int = 11) -> str:
-    rng = random.Random(seed)
-    stages = ["Research", "Planning / Discussion", "Pilot", "Implementation"]
-    rows = [f"|-\n| {rng.choice(['Regional', 'Thematic', 'Regional & Thematic'])} || "
-            f"[[Hub {i}|Hub number {i}]] || [[File:Map{i}.png|80px]] || "
-            f"{rng.choice(stages)} || Details of hub {i}.\n" for i in range(n)]
-    return ("<!-- hubbot:hubs start -->\n{| class=\"wikitable\"\n! Type !! Scope !! Rough map"
-            " !! Status !! Details\n" + "".join(rows) + "|}\n<!-- hubbot:hubs end -->\n")
 
 
 def measure(fn, *args) -> tuple[float, float, object]:
