@@ -22,7 +22,7 @@ _RUN = re.compile(r"(?:[^<>{}\[\]|=&\x00\n]|&nbsp;|&#160;|&#xa0;)+", re.IGNORECA
 _EDGE = "\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff \t\r"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateEdit:
     """Replace ``text[start:end]`` with ``new``."""
 

@@ -53,7 +53,7 @@ HEADER, SECTION, RECORD, PROBLEM, EMPTY = (RowKind.HEADER, RowKind.SECTION, RowK
 DATA_KINDS = (RECORD, PROBLEM)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowAccount:
     """One rendered row as hubbot read it: its kind and each physical cell's visible
     text (``wikitext.OPAQUE`` where a template hubbot does not interpret stands)."""
@@ -62,7 +62,7 @@ class RowAccount:
     cells: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """One row of a recognised table, with what it became."""
 

@@ -52,7 +52,7 @@ class HubType(StrEnum):
     LINGUISTIC = "linguistic"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateSpan:
     """A date or date range as written on the wiki, normalized.
 
@@ -72,7 +72,7 @@ class DateSpan:
         return (0, self.start.isoformat(), self.end.isoformat() if self.end else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     target: str
     label: str
@@ -96,7 +96,7 @@ def slugify(name: str) -> str:
     return text.strip("-_") or "hub"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One row of the "List of events about hubs" table."""
 
@@ -112,7 +112,7 @@ class Event:
         return (start, normalize_title(self.title))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hub:
     """One row of the ``Hubs/Ongoing`` registry."""
 
@@ -128,7 +128,7 @@ class Hub:
     legal_entity: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interview:
     """One row of the ``Hubs/Dialogue`` interview table."""
 
@@ -143,7 +143,7 @@ class Interview:
                 normalize_title(self.group))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something in a page hubbot could not understand. Its row is kept verbatim."""
 

@@ -87,7 +87,7 @@ class Mask:
 _SPAN_ATTR = re.compile(r"\b(row|col)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One table cell. ``start``/``end`` delimit the cell's content, after attributes."""
 
@@ -104,7 +104,7 @@ class Cell:
         return 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A table row: ``start``..``end`` is the row's whole chunk, including the ``|-`` line
     and any blank or comment-only lines just before it."""

@@ -86,7 +86,7 @@ def without_mylanguage(target: str) -> str:
     return _MYLANG.sub("", target).lstrip(":").strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flat:
     """The readings of one piece of wikitext (see the module docstring)."""
 
