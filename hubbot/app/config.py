@@ -6,6 +6,7 @@ any request reaches a wiki. Relative paths are resolved against the config file'
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,52 @@ _KNOWN = {
 }
 
 
+# Characters MediaWiki never allows in a title (and control characters).
+_ILLEGAL_TITLE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f\ufffd]")
+_TITLE_BYTES = 255
+
+
+def check_title(title: str, where: str) -> str:
+    """``title`` if MediaWiki could have a page of that name; else ``ConfigError``."""
+    bad = _ILLEGAL_TITLE.search(title)
+    if bad:
+        raise ConfigError(f"{where}: title {title!r}: {bad.group()!r} is not allowed in a "
+                          "page title")
+    name = title.replace("_", " ").strip()
+    prefix, colon, rest = name.partition(":")
+    if not name or name.startswith(":") or (colon and prefix.strip() and not rest.strip()):
+        raise ConfigError(f"{where}: title {title!r} is not a page title")
+    if len(name.encode("utf-8")) > _TITLE_BYTES:
+        raise ConfigError(f"{where}: title {title[:40]!r}... is longer than "
+                          f"{_TITLE_BYTES} bytes")
+    if "~~~" in name or name in (".", "..") or "/./" in name or "/../" in name:
+        raise ConfigError(f"{where}: title {title!r} is not a page title")
+    return title
+
+
+def title_key(title: str) -> str:
+    """How MediaWiki tells titles apart (first letter case-insensitive, ``_`` = space):
+    ``Hubs`` and ``hubs`` are one page."""
+    name = " ".join(title.replace("_", " ").split())
+    prefix, colon, rest = name.partition(":")
+    if colon and rest:
+        return prefix.strip().casefold() + ":" + rest[:1].upper() + rest[1:]
+    return name[:1].upper() + name[1:]
+
+
+def _check_marker(value: str, key: str, where: str) -> str:
+    try:
+        a, b = value.format(name="events"), value.format(name="hubs")
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{where}: [markers] {key}: only {{name}} may be in braces "
+                          f"({type(exc).__name__}: {exc})") from None
+    if a == b:
+        raise ConfigError(f"{where}: [markers] {key} must contain {{name}} (the region)")
+    if not a.startswith("<!--") or not a.endswith("-->"):
+        raise ConfigError(f"{where}: [markers] {key} must be an HTML comment <!-- ... -->")
+    return value
+
+
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -121,8 +168,8 @@ def load_config(path: Path | str) -> Config:
             data = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{where}: config file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: not valid TOML (UTF-8): {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
     unknown = set(data) - set(_KNOWN) - {"pages", "hub_pages"}
@@ -157,14 +204,14 @@ def load_config(path: Path | str) -> Config:
         extra = set(entry) - {"title", "tables", "context_year"}
         if extra:
             raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
-        pages.append(PageConfig(title, tuple(tables), year))
+        pages.append(PageConfig(check_title(title, here), tuple(tables), year))
 
     hub_pages: list[HubPageConfig] = []
     for i, entry in enumerate(data.get("hub_pages", []), start=1):
         here = f"{where}: [[hub_pages]] #{i}"
         if not isinstance(entry, dict) or set(entry) != {"title", "hub"}:
             raise ConfigError(f"{here}: needs exactly title and hub")
-        hub_pages.append(HubPageConfig(_str(entry, "title", here) or "",
+        hub_pages.append(HubPageConfig(check_title(_str(entry, "title", here) or "", here),
                                        _str(entry, "hub", here) or ""))
 
     family = _str(site, "family", where)
@@ -178,10 +225,23 @@ def load_config(path: Path | str) -> Config:
     end = _str(marks, "end", where, Markers().end) or ""
     if start == end:
         raise ConfigError(f"{where}: [markers] start and end must differ")
+    _check_marker(start, "start", where)
+    _check_marker(end, "end", where)
     summary_page = _str(status, "summary_page", where)
     titles = [p.title for p in pages] + [h.title for h in hub_pages]
-    if len(set(titles)) != len(titles):
-        raise ConfigError(f"{where}: a page is configured twice")
+    for key in ("summary_page",):
+        if status.get(key) is not None:
+            check_title(status[key], f"{where}: [status] {key}")
+    if bot.get("shutoff_page") is not None:
+        check_title(_str(bot, "shutoff_page", where) or "", f"{where}: [bot] shutoff_page")
+    for key in ("page", "trigger_page"):
+        if review.get(key) is not None:
+            check_title(_str(review, key, where) or "", f"{where}: [review] {key}")
+    keys = [title_key(t) for t in titles]
+    if len(set(keys)) != len(keys):
+        twice = next(t for t, k in zip(titles, keys, strict=True) if keys.count(k) > 1)
+        raise ConfigError(f"{where}: a page is configured twice ({twice!r}; MediaWiki "
+                          "ignores the case of the first letter and treats _ as a space)")
     lists = {}
     for key in ("approvers", "approver_groups"):
         value = review.get(key, [])
