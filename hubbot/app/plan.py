@@ -6,9 +6,11 @@ human edit found after a save)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from hubbot.app.config import Config, HubPageConfig, PageConfig
 from hubbot.app.model import Outcome, PageResult, Plan, Records, RunReport
@@ -34,11 +36,17 @@ from hubbot.core.status import (
 from hubbot.errors import GuardError, PageError, RegionError
 
 
+def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
+
+
 def records_of(parsed: ParsedPage) -> Records:
+    """The page's records as the state keeps them: in a canonical order, so the state
+    does not depend on the order of the rows (before or after hubbot sorted them)."""
     return {
-        EVENTS: [event_to_json(e) for e in parsed.events],
-        HUBS: [hub_to_json(h) for h in parsed.hubs],
-        INTERVIEWS: [interview_to_json(i) for i in parsed.interviews],
+        EVENTS: _canonical([event_to_json(e) for e in parsed.events]),
+        HUBS: _canonical([hub_to_json(h) for h in parsed.hubs]),
+        INTERVIEWS: _canonical([interview_to_json(i) for i in parsed.interviews]),
     }
 
 
@@ -146,13 +154,24 @@ class Planner:
 
         def rebuild(fresh: PageText) -> tuple[str, Records]:
             reparsed = self.parse(pc, fresh)
-            return new_text_of(reparsed, fresh.text), records_of(reparsed)
+            text = new_text_of(reparsed, fresh.text)
+            return text, self._saved_records(pc, fresh, text, reparsed)
 
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
-        return Plan(pc.title, page, new_text_of(parsed, page.text), summary,
-                    PageState(page.revid, records_of(parsed)), rebuild)
+        text = new_text_of(parsed, page.text)
+        return Plan(pc.title, page, text, summary,
+                    PageState(page.revid, self._saved_records(pc, page, text, parsed)),
+                    rebuild)
+
+    def _saved_records(self, pc: PageConfig, page: PageText, text: str,
+                       parsed: ParsedPage) -> Records:
+        """The records of ``text`` (what will be on the wiki), not of the text read: the
+        state then does not depend on whether the page was normalised in this run."""
+        if text == page.text:
+            return records_of(parsed)
+        return records_of(self.parse(pc, PageText(page.title, text, None)))
 
     @staticmethod
     def _duplicate_problems(out: Planned) -> list[Problem]:
