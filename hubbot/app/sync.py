@@ -92,6 +92,10 @@ class Sync:
         planned = self.planner.plan(pages, state, report)
         self._check_review(planned.plans)
         self._check_shutoff(pages, planned.plans, report)
+        # Owed until every status page shows them (written with the first save, so a
+        # killed run does not lose them either).
+        new_state.pending_changes = [change_to_json(c) for c in
+                                     planned.derived_changes][-MAX_PENDING:]
         self.applier.apply(planned.plans, report, new_state)
         if trigger is not None and self.mode is not Mode.DRY_RUN:
             answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
@@ -150,6 +154,5 @@ class Sync:
         cfg = self.config
         derived = {hp.title for hp in cfg.hub_pages} | ({cfg.summary_page}
                                                         if cfg.summary_page else set())
-        done = all(r.outcome not in OWING for r in report.pages if r.title in derived)
-        state.pending_changes = ([] if done else [change_to_json(c) for c in
-                                                  planned.derived_changes][-MAX_PENDING:])
+        if all(r.outcome not in OWING for r in report.pages if r.title in derived):
+            state.pending_changes = []
