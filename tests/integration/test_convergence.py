@@ -262,3 +262,41 @@ def test_print_figures(capsys):
         print("\nissue 12 figures: " + ", ".join(f"{k}: {v}" for k, v in FIGURES.items()))
     assert FIGURES["faults survived"] == FIGURES["faults tried"]
     assert FIGURES["human edits kept"] == FIGURES["human edits tried"]
+
+
+@pytest.mark.parametrize("fault", ["503", "connection refused", "timeout"])
+def test_network_faults_print_no_traceback(local_wiki, tmp_path, backend, capsys, fault):
+    config = fresh_site(local_wiki, tmp_path)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add_passthru("http://127.0.0.1")
+        FAULTS[fault](rsps, local_wiki.api_url, [when(edit_of("Hubs"))])
+        report = Sync(config, backend, today=TODAY).run()
+    assert report.exit_code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and 'File "' not in err
+
+
+def test_a_scheduled_run_never_prompts_for_a_password(local_wiki, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = fresh_site(local_wiki, tmp_path)
+    pwb = tmp_path / "pwb"
+    pwb.mkdir()
+    user_config = (Path(os.environ["PYWIKIBOT_DIR"]) / "user-config.py").read_text()
+    (pwb / "user-config.py").write_text(user_config.replace(
+        "password_file = 'user-password.py'", ""))
+    env = dict(os.environ, PYWIKIBOT_DIR=str(pwb), HUBBOT_TODAY="2026-11-24",
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    proc = subprocess.Popen([sys.executable, "-m", "hubbot", "sync", "--config",
+                             str(config.path)], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:  # stdin stays an open pipe: a prompt would hang here
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 4, err
+    assert "hubbot: error:" in err and "Traceback" not in err
+    assert "never prompts" in err  # pywikibot did ask: the question was refused
