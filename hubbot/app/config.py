@@ -159,9 +159,7 @@ def _str(section: dict[str, Any], key: str, where: str, default: str | None = No
     return value
 
 
-def load_config(path: Path | str) -> Config:
-    """Read ``path``. Raises ``ConfigError`` (one line, exit 2) on any problem."""
-    path = Path(path)
+def _read_toml(path: Path) -> dict[str, Any]:
     where = str(path)
     try:
         with path.open("rb") as fh:
@@ -175,13 +173,10 @@ def load_config(path: Path | str) -> Config:
     unknown = set(data) - set(_KNOWN) - {"pages", "hub_pages"}
     if unknown:
         raise ConfigError(f"{where}: unknown section {sorted(unknown)[0]!r}")
-    site = _table(data, "site", where)
-    bot = _table(data, "bot", where)
-    marks = _table(data, "markers", where)
-    status = _table(data, "status", where)
-    review = _table(data, "review", where)
-    base = path.parent
+    return data
 
+
+def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
     pages: list[PageConfig] = []
     raw_pages = data.get("pages", [])
     if not isinstance(raw_pages, list) or not raw_pages:
@@ -205,7 +200,10 @@ def load_config(path: Path | str) -> Config:
         if extra:
             raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
         pages.append(PageConfig(check_title(title, here), tuple(tables), year))
+    return pages
 
+
+def _hub_pages(data: dict[str, Any], where: str) -> list[HubPageConfig]:
     hub_pages: list[HubPageConfig] = []
     for i, entry in enumerate(data.get("hub_pages", []), start=1):
         here = f"{where}: [[hub_pages]] #{i}"
@@ -213,7 +211,53 @@ def load_config(path: Path | str) -> Config:
             raise ConfigError(f"{here}: needs exactly title and hub")
         hub_pages.append(HubPageConfig(check_title(_str(entry, "title", here) or "", here),
                                        _str(entry, "hub", here) or ""))
+    return hub_pages
 
+
+def _review(review: dict[str, Any], where: str) -> ReviewConfig:
+    lists = {}
+    for key in ("approvers", "approver_groups"):
+        value = review.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where}: [review] {key} must be a list of names")
+        lists[key] = tuple(value)
+    interval = review.get("trigger_interval_minutes", 60)
+    if not isinstance(interval, int) or interval < 0:
+        raise ConfigError(f"{where}: [review] trigger_interval_minutes must be minutes")
+    for key in ("page", "trigger_page"):
+        if review.get(key) is not None:
+            check_title(_str(review, key, where) or "", f"{where}: [review] {key}")
+    review_cfg = ReviewConfig(
+        page=_str(review, "page", where), approvers=lists["approvers"],
+        approver_groups=lists["approver_groups"],
+        trigger_page=_str(review, "trigger_page", where),
+        trigger_interval_minutes=interval)
+    if (review_cfg.page or review_cfg.trigger_page) and not (
+            review_cfg.approvers or review_cfg.approver_groups):
+        raise ConfigError(f"{where}: [review] needs approvers or approver_groups")
+    return review_cfg
+
+
+def _check_distinct(titles: list[str], where: str) -> None:
+    keys = [title_key(t) for t in titles]
+    if len(set(keys)) != len(keys):
+        twice = next(t for t, k in zip(titles, keys, strict=True) if keys.count(k) > 1)
+        raise ConfigError(f"{where}: a page is configured twice ({twice!r}; MediaWiki "
+                          "ignores the case of the first letter and treats _ as a space)")
+
+
+def load_config(path: Path | str) -> Config:
+    """Read ``path``. Raises ``ConfigError`` (one line, exit 2) on any problem."""
+    path = Path(path)
+    where = str(path)
+    data = _read_toml(path)
+    site = _table(data, "site", where)
+    bot = _table(data, "bot", where)
+    marks = _table(data, "markers", where)
+    status = _table(data, "status", where)
+    base = path.parent
+    pages, hub_pages = _pages(data, where), _hub_pages(data, where)
+    review_cfg = _review(_table(data, "review", where), where)
     family = _str(site, "family", where)
     code = _str(site, "code", where)
     if (family is None) != (code is None):
@@ -234,31 +278,7 @@ def load_config(path: Path | str) -> Config:
             check_title(status[key], f"{where}: [status] {key}")
     if bot.get("shutoff_page") is not None:
         check_title(_str(bot, "shutoff_page", where) or "", f"{where}: [bot] shutoff_page")
-    for key in ("page", "trigger_page"):
-        if review.get(key) is not None:
-            check_title(_str(review, key, where) or "", f"{where}: [review] {key}")
-    keys = [title_key(t) for t in titles]
-    if len(set(keys)) != len(keys):
-        twice = next(t for t, k in zip(titles, keys, strict=True) if keys.count(k) > 1)
-        raise ConfigError(f"{where}: a page is configured twice ({twice!r}; MediaWiki "
-                          "ignores the case of the first letter and treats _ as a space)")
-    lists = {}
-    for key in ("approvers", "approver_groups"):
-        value = review.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(f"{where}: [review] {key} must be a list of names")
-        lists[key] = tuple(value)
-    interval = review.get("trigger_interval_minutes", 60)
-    if not isinstance(interval, int) or interval < 0:
-        raise ConfigError(f"{where}: [review] trigger_interval_minutes must be minutes")
-    review_cfg = ReviewConfig(
-        page=_str(review, "page", where), approvers=lists["approvers"],
-        approver_groups=lists["approver_groups"],
-        trigger_page=_str(review, "trigger_page", where),
-        trigger_interval_minutes=interval)
-    if (review_cfg.page or review_cfg.trigger_page) and not (
-            review_cfg.approvers or review_cfg.approver_groups):
-        raise ConfigError(f"{where}: [review] needs approvers or approver_groups")
+    _check_distinct(titles, where)
     if review_cfg.page in titles or review_cfg.trigger_page in titles:
         raise ConfigError(f"{where}: [review] pages must not be content pages")
     return Config(
