@@ -73,12 +73,14 @@ class Applier:
         diff = unified_diff(plan.title, plan.page.text, plan.new_text, plan.page.revid)
         result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff, summary=plan.summary,
                             base_revid=plan.page.revid, new_text=plan.new_text)
-        if self.mode is Mode.DRY_RUN:
-            return result
         if not plan.page.editable:
             result.outcome = Outcome.SKIPPED
             result.message = plan.page.not_editable_reason or "not editable"
+            if self.mode is Mode.DRY_RUN:
+                return result
             state.pages[plan.title] = plan.state
+        elif self.mode is Mode.DRY_RUN:
+            return result
         elif self.quit:
             result.outcome, result.message = Outcome.DECLINED, "not asked (quit)"
         elif self._ask(plan, diff) != "y":
