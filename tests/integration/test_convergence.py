@@ -299,3 +299,16 @@ def test_a_scheduled_run_never_prompts_for_a_password(local_wiki, tmp_path):
     assert proc.returncode == 4, err
     assert "hubbot: error:" in err and "Traceback" not in err
     assert "never prompts" in err  # pywikibot did ask: the question was refused
+
+
+def test_an_unknown_family_is_a_configuration_error(local_wiki, tmp_path):
+    import io
+
+    from hubbot.cli.main import main
+
+    (tmp_path / "c.toml").write_text(CONFIG.replace('family = "testwiki"',
+                                                    'family = "nosuchfamily"'))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["sync", "--config", str(tmp_path / "c.toml")], stdout=out, stderr=err)
+    assert code == 2 and err.getvalue().startswith("hubbot: error: [site] nosuchfamily")
+    assert "Traceback" not in err.getvalue()
