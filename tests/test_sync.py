@@ -489,3 +489,28 @@ def test_plain_summary_neutralises_links_templates_and_bidi():
     assert "[[" not in text and "{{" not in text and "]]" not in text
     assert "\u202e" not in text and "\u2066" not in text and "\n" not in text
     assert "Category:X" in text and len(text) == 480
+
+
+def test_an_annotation_saved_over_a_human_edit_is_redone_on_their_revision():
+    """The trigger answer and review status saves: a human edit found only after our
+    save (MediaWiki's oldrevid is not the revision read) is kept."""
+    from hubbot.app.apply import save_on_latest
+    from hubbot.backends.base import Saved
+
+    texts = {1: "A {{x}}", 2: "A {{x}} human"}
+    saves = []
+
+    class Wiki:
+        def save(self, page, text, summary):
+            saves.append((page.revid, text))
+            parent = 2 if page.revid == 1 else page.revid  # the human's r2 came first
+            texts[len(texts) + 1] = text
+            return Saved(len(texts), parent)
+
+        def fetch_revision(self, title, revid):
+            return PageText(title, texts[revid], revid)
+
+    done = save_on_latest(Wiki(), PageText("T", texts[1], 1),
+                          lambda t: t.replace("{{x}}", "{{x|done}}"), "s")
+    assert saves == [(1, "A {{x|done}}"), (3, "A {{x|done}} human")]
+    assert texts[done.revid] == "A {{x|done}} human"

@@ -8,6 +8,7 @@ top, so the human's change is always in the final text and in the state."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from hubbot.app.model import (
     Confirm,
@@ -198,3 +199,23 @@ class Applier:
         if saved is None:
             return Saved(base.revid or 0, base.revid, base.timestamp)
         return saved
+
+
+def save_on_latest(backend: Backend, page: PageText, build: Callable[[str], str],
+                   summary: str) -> Saved | None:
+    """Save ``build(page.text)`` over ``page`` for a page hubbot only annotates (the
+    trigger page's answer, a review's status); if the save turns out to be made on top of
+    someone else's revision (``oldrevid``), build again on theirs and save that on top,
+    so their edit is kept."""
+    saved = backend.save(page, build(page.text), plain_summary(summary))
+    base, ours = page, build(page.text)
+    for _ in range(FOLLOW_UPS):
+        if saved is None or saved.parent is None or saved.parent == base.revid:
+            return saved
+        theirs = backend.fetch_revision(page.title, saved.parent)
+        base = PageText(page.title, ours, saved.revid, saved.timestamp)
+        ours = build(theirs.text)
+        if ours == base.text:
+            return saved
+        saved = backend.save(base, ours, plain_summary(summary))
+    return saved

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from hubbot.app.apply import save_on_latest
 from hubbot.app.approval import approver_of, is_approver
 from hubbot.app.config import Config
 from hubbot.app.model import FAILING, Mode, RunReport
@@ -35,6 +36,13 @@ class ReviewOutcome:
     review_id: str | None = None
     applied: RunReport | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def _status_setter(status: str, note: str) -> Callable[[str], str]:
+    """Sets the review's status on a text; a text without a review is left as it is (an
+    editor's revision found after our save is then put back unchanged)."""
+    return lambda text: (set_review_status(text, status, note) if read_review(text)
+                         else text)
 
 
 def _review_page(config: Config, title: str | None) -> str:
@@ -85,9 +93,8 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
         who = user or "someone"
         note = (f"hubbot ({today.isoformat()}): the approval of {state.rid} by {who} was "
                 f"ignored: {who} is not an approver. The review stays pending.")
-        backend.save(page, set_review_status(page.text, "pending", note),
-                     plain_summary(f"{config.summary_prefix}: approval of {state.rid} by "
-                                   f"{who} ignored"))
+        save_on_latest(backend, page, _status_setter("pending", note),
+                       f"{config.summary_prefix}: approval of {state.rid} by {who} ignored")
         return ReviewOutcome(f"{title}: approval of {state.rid} by {who} ignored (not an "
                              "approver)", state.rid)
 
@@ -107,9 +114,8 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
             status = "applied" if not failed else "partly applied"
             note = (f"hubbot ({today.isoformat()}): {status} review {state.rid}, approved "
                     f"by {user}." + (f" Not done: {', '.join(failed)}." if failed else ""))
-            backend.save(fresh, set_review_status(fresh.text, status, note),
-                         plain_summary(f"{config.summary_prefix}: review {state.rid} "
-                                       f"{status}"))
+            save_on_latest(backend, fresh, _status_setter(status, note),
+                           f"{config.summary_prefix}: review {state.rid} {status}")
             return ReviewOutcome(f"{title}: review {state.rid} {status} (approved by {user})",
                                  state.rid, report)
     # The pages moved on since the review: review again, never apply a stale change.

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from hubbot.app.apply import save_on_latest
 from hubbot.app.approval import is_approver
 from hubbot.app.config import Config
 from hubbot.app.model import FAILING, Log, Outcome, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.backends.base import Backend
-from hubbot.core.changes import plain_summary
 from hubbot.core.pages import PageText, Revision
 from hubbot.core.review import render_trigger_answer
 from hubbot.errors import HubbotError
@@ -54,11 +54,12 @@ def answer_trigger(config: Config, backend: Backend, user: str, page: PageText |
     state.triggered_at = now.isoformat(timespec="seconds")
     if page is None or not page.exists:
         return
-    text = render_trigger_answer(page.text, status=status,
-                                 when=now.isoformat(timespec="minutes"), result=result)
+    when = now.isoformat(timespec="minutes")
     try:
-        done = backend.save(page, text, plain_summary(f"{config.summary_prefix}: update "
-                                                      f"run done ({status})"))
+        done = save_on_latest(
+            backend, page,
+            lambda text: render_trigger_answer(text, status=status, when=when, result=result),
+            f"{config.summary_prefix}: update run done ({status})")
     except HubbotError as exc:
         report.notes.append(f"{title}: could not write the answer: {exc}")
         return
