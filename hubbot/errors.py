@@ -1,5 +1,16 @@
 """The one exception hierarchy of hubbot, and the exit code each kind maps to.
 
+The exit code says who must act:
+
+- 0 ``EXIT_OK``: the run did its job (pages that opt out with ``{{nobots}}`` or a
+  protection the bot may not edit are reported, but are not a failure);
+- 1 ``EXIT_PAGE_FAILED``: a page failed (API error, conflict after a retry, broken
+  markers, guard refusal); the next run tries again, or an editor must fix the page;
+- 2 ``EXIT_USAGE``: usage or configuration error, including state, lock and config files
+  that cannot be read or written, found before the first edit: the operator must act;
+- 3 ``EXIT_STOPPED``: stopped on purpose (shutoff page, another run holds the lock);
+- 4 ``EXIT_CREDENTIALS``: login failed or the pywikibot user config is missing.
+
 Users see one line per error (``str(exc)``); bugs (anything not a ``HubbotError``) get a
 traceback. Page-level errors never stop the other pages of a run; they make it exit 1.
 """
@@ -10,6 +21,7 @@ EXIT_OK = 0
 EXIT_PAGE_FAILED = 1
 EXIT_USAGE = 2
 EXIT_STOPPED = 3
+EXIT_CREDENTIALS = 4
 
 
 class HubbotError(Exception):
@@ -26,6 +38,18 @@ class UsageError(HubbotError):
 
 class ConfigError(UsageError):
     """The configuration file is missing, malformed or inconsistent."""
+
+
+class StorageError(ConfigError):
+    """The state or lock file cannot be read, written or has the wrong shape."""
+
+
+class ReviewMismatchError(HubbotError):
+    """The change planned now differs from the reviewed one: it must be reviewed again."""
+
+    def __init__(self, message: str, current_id: str) -> None:
+        super().__init__(message)
+        self.current_id = current_id
 
 
 class StoppedError(HubbotError):
@@ -64,7 +88,8 @@ class EditConflictError(PageError):
 
 
 class PageSkippedError(PageError):
-    """The page may not be edited by the bot: {{nobots}}, protection, missing page."""
+    """The page opts out of bot edits ({{nobots}}, a protection the bot may not edit) or
+    is missing. Reported, not a failure."""
 
 
 class WikiError(HubbotError):
@@ -72,4 +97,6 @@ class WikiError(HubbotError):
 
 
 class LoginError(WikiError):
-    """Logging in to the wiki failed. Never carries credentials."""
+    """Logging in to the wiki failed, or there are no credentials. Never carries them."""
+
+    exit_code = EXIT_CREDENTIALS

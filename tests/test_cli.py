@@ -128,3 +128,38 @@ def test_check_and_export(wiki):  # noqa: F811
     code, out, _ = run("export", *cfg, "--format", "csv", "--table", "hubs")
     assert code == 0 and out.splitlines()[0].startswith("key,name,types,stage")
     assert len(out.splitlines()) == 3
+
+
+def test_state_of_the_wrong_shape_exits_2_with_one_line_and_one_json_line(wiki):  # noqa: F811
+    (wiki / "state.json").write_text('{"version": 1, "pages": {"Hubs": {"revid": 1, '
+                                     '"records": {"events": [{"start": "2022-01-01"}]}}}}')
+    before = (wiki / "pages" / "Hubs.wikitext").read_text()
+    code, out, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                         str(wiki / "pages"), "--log-format", "json")
+    assert code == 2 and err.startswith("hubbot: error: ") and err.count("\n") == 1
+    assert "Traceback" not in err and "a record is damaged" in err
+    (line,) = [json.loads(x) for x in out.splitlines()]
+    assert line["kind"] == "error" and line["exit_code"] == 2
+    assert (wiki / "pages" / "Hubs.wikitext").read_text() == before
+
+
+def test_lock_in_an_impossible_place_exits_2(wiki):  # noqa: F811
+    (wiki / "blocker").write_text("a file, not a directory")
+    cfg = (wiki / "hubbot.toml").read_text().replace('lock_path = "run.lock"',
+                                                     'lock_path = "blocker/run.lock"')
+    (wiki / "hubbot.toml").write_text(cfg)
+    code, _, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                       str(wiki / "pages"))
+    assert code == 2 and "lock file cannot be created" in err and "Traceback" not in err
+
+
+def test_state_that_cannot_be_written_exits_2_before_any_edit(wiki):  # noqa: F811
+    (wiki / "blocker").write_text("a file, not a directory")
+    cfg = (wiki / "hubbot.toml").read_text().replace('state_path = "state.json"',
+                                                     'state_path = "blocker/state.json"')
+    (wiki / "hubbot.toml").write_text(cfg)
+    before = (wiki / "pages" / "Hubs.wikitext").read_text()
+    code, _, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                       str(wiki / "pages"))
+    assert code == 2 and "state" in err and "Traceback" not in err
+    assert (wiki / "pages" / "Hubs.wikitext").read_text() == before

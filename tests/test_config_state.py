@@ -95,3 +95,107 @@ def test_lock_excludes_a_second_process(tmp_path):
         assert subprocess.run([sys.executable, "-c", code]).returncode == 3
     with RunLock(lock):  # released: can be taken again
         pass
+
+
+# --- issue 12: config, state and lock errors are one line, exit 2, never a traceback --
+
+PAGE = "[[pages]]\ntitle = {t}\ntables = ['events']\n"
+
+
+@pytest.mark.parametrize("title", ["'Bad{{title}}|<x>'", "'Hubs#S'", "'Talk:'",
+                                   "'" + "x" * 300 + "'", "':Hubs'", '"A\\tB"'])
+def test_illegal_titles_are_config_errors(tmp_path, title):
+    path = tmp_path / "c.toml"
+    path.write_text(PAGE.format(t=title))
+    with pytest.raises(ConfigError) as exc:
+        load_config(path)
+    assert "\n" not in str(exc.value) and exc.value.exit_code == 2
+
+
+def test_titles_differing_only_in_first_letter_case_are_one_page(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(PAGE.format(t="'Hubs'") + PAGE.format(t="'hubs'"))
+    with pytest.raises(ConfigError, match="configured twice"):
+        load_config(path)
+    path.write_text(PAGE.format(t="'Hubs/A b'") + PAGE.format(t="'Hubs/A_b'"))
+    with pytest.raises(ConfigError, match="configured twice"):
+        load_config(path)
+    path.write_text(PAGE.format(t="'Hubs/a'") + PAGE.format(t="'Hubs/A'"))
+    assert len(load_config(path).pages) == 2  # only the first letter is case-free
+
+
+@pytest.mark.parametrize("marker", ["<!-- {x} -->", "<!-- {name -->", "<!-- {} -->",
+                                    "<!-- {name} {0} -->", "<!-- fixed -->", "{name}"])
+def test_bad_marker_patterns_are_config_errors(tmp_path, marker):
+    path = tmp_path / "c.toml"
+    path.write_text(f"[markers]\nstart = {json.dumps(marker)}\n" + PAGE.format(t="'Hubs'"))
+    with pytest.raises(ConfigError, match=r"\[markers\] start"):
+        load_config(path)
+
+
+def test_non_utf8_config_is_a_config_error(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_bytes(b"[[pages]]\ntitle = '\xff\xfe'\ntables = ['events']\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("data, message", [
+    ([1, 2], "not a hubbot state file"),
+    ({"version": 1, "pages": []}, "pages must be an object"),
+    ({"version": 1, "pages": {"Hubs": 3}}, "not a page entry"),
+    ({"version": 1, "pages": {"Hubs": {"revid": "12"}}}, "revid must be a number"),
+    ({"version": 1, "pages": {"Hubs": {"revid": 1, "records": {"events": [3]}}}},
+     "records must map"),
+    ({"version": 1, "pages": {"Hubs": {"revid": 1, "records": {"events": [{"x": 1}]}}}},
+     "a record is damaged"),
+    ({"version": 1, "pages": {"Hubs": {"revid": 1, "records": {"hubs": [{"name": "A"}]}}}},
+     "a record is damaged"),
+    ({"version": 1, "pages": {}, "pending_changes": "x"}, "pending_changes"),
+])
+def test_state_of_the_wrong_shape_is_a_clear_error(tmp_path, data, message):
+    from hubbot.errors import StorageError
+
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(StorageError, match=message) as exc:
+        StateStore(path).load()
+    assert exc.value.exit_code == 2 and "\n" not in str(exc.value)
+
+
+def test_owed_and_pending_changes_survive_a_round_trip(tmp_path):
+    store = StateStore(tmp_path / "s.json")
+    store.save(State({"A": PageState(3, {}, owed=True), "B": PageState(4)},
+                     pending_changes=[{"kind": "hub stage", "page": "P", "key": "k",
+                                       "text": "K: planning → pilot"}]))
+    state = store.load()
+    assert state.pages["A"].owed and not state.pages["B"].owed and state.owes()
+    assert state.pending_changes[0]["text"] == "K: planning → pilot"
+
+
+def test_unwritable_state_directory_is_found_before_any_edit():
+    from hubbot.errors import StorageError
+
+    # /proc/self is a directory no one (root included) can create files in.
+    with pytest.raises(StorageError, match="cannot be written"):
+        StateStore("/proc/self/hubbot-state.json").check_writable()
+
+
+def test_state_in_a_path_that_cannot_be_a_directory_is_a_clear_error(tmp_path):
+    from hubbot.errors import StorageError
+
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StorageError, match="cannot be written"):
+        StateStore(tmp_path / "file" / "state.json").check_writable()
+    with pytest.raises(StorageError, match="writing the state file failed"):
+        StateStore(tmp_path / "file" / "state.json").save(State())
+
+
+def test_lock_that_cannot_be_created_is_a_clear_error(tmp_path):
+    from hubbot.errors import StorageError
+
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StorageError, match="lock file cannot be created") as exc:
+        with RunLock(tmp_path / "file" / "run.lock"):
+            pass
+    assert exc.value.exit_code == 2

@@ -60,8 +60,11 @@ def test_documented_exit_codes_match_the_code():
     from hubbot import errors
 
     table = dict(re.findall(r"^\| (\d) \| ([^|]+) \|", README, re.MULTILINE))
-    assert set(table) == {"0", "1", "2", "3"}
+    assert set(table) == {"0", "1", "2", "3", "4"}
     assert errors.ConfigError.exit_code == 2 and errors.ShutoffError.exit_code == 3
+    assert errors.StorageError.exit_code == 2 and errors.LoginError.exit_code == 4
+    assert errors.PageSkippedError.exit_code == 1  # raised, but reported as opted out
+    assert "nobots" in table["0"] and "login" in table["4"]
     assert errors.LockedError.exit_code == 3 and errors.PageError.exit_code == 1
     assert "shutoff" in table["3"] and "lock" in table["3"]
 

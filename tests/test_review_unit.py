@@ -59,3 +59,29 @@ def test_set_status_keeps_the_rest():
     out = set_review_status(text, "applied", "done")
     assert read_review(out).status == "applied" and out.endswith("done\n")
     assert out.replace("status=applied", "status=approved").startswith(text.rstrip("\n"))
+
+
+def test_approval_is_read_from_the_whole_history_of_the_review():
+    """Issue 12: a non-approver approves, an approver comments, then 19 filler edits: the
+    approving edit is the non-approver's, however long the history."""
+    from hubbot.app.approval import approver_of
+
+    def rev(i, user, status, extra=""):
+        return HistoryEntry(i, user, "t", "", f"{{{{Hubbot review|id=R1|status={status}}}}}"
+                            + extra)
+
+    history = [rev(100 - i, "Filler", "approved", f" filler {i}") for i in range(19)]
+    history += [rev(81, "Editor", "approved", " comment"), rev(80, "Visitor", "approved"),
+                rev(79, "Bot", "pending"), HistoryEntry(78, "Bot", "t", "", "older")]
+
+    class Backend:
+        def history(self, title, *, until=None):
+            out = []
+            for entry in history:  # as the wiki backend: newest first, until included
+                out.append(entry)
+                if until is not None and until(entry):
+                    break
+            return out
+
+    found = approver_of(Backend(), "Review", "R1")
+    assert found is not None and found.user == "Visitor"

@@ -6,6 +6,7 @@ any request reaches a wiki. Relative paths are resolved against the config file'
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,52 @@ _KNOWN = {
 }
 
 
+# Characters MediaWiki never allows in a title (and control characters).
+_ILLEGAL_TITLE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f\ufffd]")
+_TITLE_BYTES = 255
+
+
+def check_title(title: str, where: str) -> str:
+    """``title`` if MediaWiki could have a page of that name; else ``ConfigError``."""
+    bad = _ILLEGAL_TITLE.search(title)
+    if bad:
+        raise ConfigError(f"{where}: title {title!r}: {bad.group()!r} is not allowed in a "
+                          "page title")
+    name = title.replace("_", " ").strip()
+    prefix, colon, rest = name.partition(":")
+    if not name or name.startswith(":") or (colon and prefix.strip() and not rest.strip()):
+        raise ConfigError(f"{where}: title {title!r} is not a page title")
+    if len(name.encode("utf-8")) > _TITLE_BYTES:
+        raise ConfigError(f"{where}: title {title[:40]!r}... is longer than "
+                          f"{_TITLE_BYTES} bytes")
+    if "~~~" in name or name in (".", "..") or "/./" in name or "/../" in name:
+        raise ConfigError(f"{where}: title {title!r} is not a page title")
+    return title
+
+
+def title_key(title: str) -> str:
+    """How MediaWiki tells titles apart (first letter case-insensitive, ``_`` = space):
+    ``Hubs`` and ``hubs`` are one page."""
+    name = " ".join(title.replace("_", " ").split())
+    prefix, colon, rest = name.partition(":")
+    if colon and rest:
+        return prefix.strip().casefold() + ":" + rest[:1].upper() + rest[1:]
+    return name[:1].upper() + name[1:]
+
+
+def _check_marker(value: str, key: str, where: str) -> str:
+    try:
+        a, b = value.format(name="events"), value.format(name="hubs")
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{where}: [markers] {key}: only {{name}} may be in braces "
+                          f"({type(exc).__name__}: {exc})") from None
+    if a == b:
+        raise ConfigError(f"{where}: [markers] {key} must contain {{name}} (the region)")
+    if not a.startswith("<!--") or not a.endswith("-->"):
+        raise ConfigError(f"{where}: [markers] {key} must be an HTML comment <!-- ... -->")
+    return value
+
+
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -112,29 +159,24 @@ def _str(section: dict[str, Any], key: str, where: str, default: str | None = No
     return value
 
 
-def load_config(path: Path | str) -> Config:
-    """Read ``path``. Raises ``ConfigError`` (one line, exit 2) on any problem."""
-    path = Path(path)
+def _read_toml(path: Path) -> dict[str, Any]:
     where = str(path)
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{where}: config file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: not valid TOML (UTF-8): {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
     unknown = set(data) - set(_KNOWN) - {"pages", "hub_pages"}
     if unknown:
         raise ConfigError(f"{where}: unknown section {sorted(unknown)[0]!r}")
-    site = _table(data, "site", where)
-    bot = _table(data, "bot", where)
-    marks = _table(data, "markers", where)
-    status = _table(data, "status", where)
-    review = _table(data, "review", where)
-    base = path.parent
+    return data
 
+
+def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
     pages: list[PageConfig] = []
     raw_pages = data.get("pages", [])
     if not isinstance(raw_pages, list) or not raw_pages:
@@ -157,16 +199,65 @@ def load_config(path: Path | str) -> Config:
         extra = set(entry) - {"title", "tables", "context_year"}
         if extra:
             raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
-        pages.append(PageConfig(title, tuple(tables), year))
+        pages.append(PageConfig(check_title(title, here), tuple(tables), year))
+    return pages
 
+
+def _hub_pages(data: dict[str, Any], where: str) -> list[HubPageConfig]:
     hub_pages: list[HubPageConfig] = []
     for i, entry in enumerate(data.get("hub_pages", []), start=1):
         here = f"{where}: [[hub_pages]] #{i}"
         if not isinstance(entry, dict) or set(entry) != {"title", "hub"}:
             raise ConfigError(f"{here}: needs exactly title and hub")
-        hub_pages.append(HubPageConfig(_str(entry, "title", here) or "",
+        hub_pages.append(HubPageConfig(check_title(_str(entry, "title", here) or "", here),
                                        _str(entry, "hub", here) or ""))
+    return hub_pages
 
+
+def _review(review: dict[str, Any], where: str) -> ReviewConfig:
+    lists = {}
+    for key in ("approvers", "approver_groups"):
+        value = review.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ConfigError(f"{where}: [review] {key} must be a list of names")
+        lists[key] = tuple(value)
+    interval = review.get("trigger_interval_minutes", 60)
+    if not isinstance(interval, int) or interval < 0:
+        raise ConfigError(f"{where}: [review] trigger_interval_minutes must be minutes")
+    for key in ("page", "trigger_page"):
+        if review.get(key) is not None:
+            check_title(_str(review, key, where) or "", f"{where}: [review] {key}")
+    review_cfg = ReviewConfig(
+        page=_str(review, "page", where), approvers=lists["approvers"],
+        approver_groups=lists["approver_groups"],
+        trigger_page=_str(review, "trigger_page", where),
+        trigger_interval_minutes=interval)
+    if (review_cfg.page or review_cfg.trigger_page) and not (
+            review_cfg.approvers or review_cfg.approver_groups):
+        raise ConfigError(f"{where}: [review] needs approvers or approver_groups")
+    return review_cfg
+
+
+def _check_distinct(titles: list[str], where: str) -> None:
+    keys = [title_key(t) for t in titles]
+    if len(set(keys)) != len(keys):
+        twice = next(t for t, k in zip(titles, keys, strict=True) if keys.count(k) > 1)
+        raise ConfigError(f"{where}: a page is configured twice ({twice!r}; MediaWiki "
+                          "ignores the case of the first letter and treats _ as a space)")
+
+
+def load_config(path: Path | str) -> Config:
+    """Read ``path``. Raises ``ConfigError`` (one line, exit 2) on any problem."""
+    path = Path(path)
+    where = str(path)
+    data = _read_toml(path)
+    site = _table(data, "site", where)
+    bot = _table(data, "bot", where)
+    marks = _table(data, "markers", where)
+    status = _table(data, "status", where)
+    base = path.parent
+    pages, hub_pages = _pages(data, where), _hub_pages(data, where)
+    review_cfg = _review(_table(data, "review", where), where)
     family = _str(site, "family", where)
     code = _str(site, "code", where)
     if (family is None) != (code is None):
@@ -178,27 +269,16 @@ def load_config(path: Path | str) -> Config:
     end = _str(marks, "end", where, Markers().end) or ""
     if start == end:
         raise ConfigError(f"{where}: [markers] start and end must differ")
+    _check_marker(start, "start", where)
+    _check_marker(end, "end", where)
     summary_page = _str(status, "summary_page", where)
     titles = [p.title for p in pages] + [h.title for h in hub_pages]
-    if len(set(titles)) != len(titles):
-        raise ConfigError(f"{where}: a page is configured twice")
-    lists = {}
-    for key in ("approvers", "approver_groups"):
-        value = review.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(f"{where}: [review] {key} must be a list of names")
-        lists[key] = tuple(value)
-    interval = review.get("trigger_interval_minutes", 60)
-    if not isinstance(interval, int) or interval < 0:
-        raise ConfigError(f"{where}: [review] trigger_interval_minutes must be minutes")
-    review_cfg = ReviewConfig(
-        page=_str(review, "page", where), approvers=lists["approvers"],
-        approver_groups=lists["approver_groups"],
-        trigger_page=_str(review, "trigger_page", where),
-        trigger_interval_minutes=interval)
-    if (review_cfg.page or review_cfg.trigger_page) and not (
-            review_cfg.approvers or review_cfg.approver_groups):
-        raise ConfigError(f"{where}: [review] needs approvers or approver_groups")
+    for key in ("summary_page",):
+        if status.get(key) is not None:
+            check_title(status[key], f"{where}: [status] {key}")
+    if bot.get("shutoff_page") is not None:
+        check_title(_str(bot, "shutoff_page", where) or "", f"{where}: [bot] shutoff_page")
+    _check_distinct(titles, where)
     if review_cfg.page in titles or review_cfg.trigger_page in titles:
         raise ConfigError(f"{where}: [review] pages must not be content pages")
     return Config(

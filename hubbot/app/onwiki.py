@@ -13,18 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from hubbot.app.apply import save_on_latest
+from hubbot.app.approval import approver_of, is_approver
 from hubbot.app.config import Config
-from hubbot.app.sync import Mode, ReviewMismatchError, RunReport, Sync
+from hubbot.app.model import FAILING, Mode, RunReport
+from hubbot.app.sync import Sync
 from hubbot.backends.base import Backend
+from hubbot.core.changes import plain_summary
 from hubbot.core.review import (
     PlannedEdit,
-    approving_edit,
     read_review,
     render_review,
     review_id,
     set_review_status,
 )
-from hubbot.errors import PageError, UsageError
+from hubbot.errors import PageError, ReviewMismatchError, UsageError
 
 
 @dataclass
@@ -33,6 +36,13 @@ class ReviewOutcome:
     review_id: str | None = None
     applied: RunReport | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def _status_setter(status: str, note: str) -> Callable[[str], str]:
+    """Sets the review's status on a text; a text without a review is left as it is (an
+    editor's revision found after our save is then put back unchanged)."""
+    return lambda text: (set_review_status(text, status, note) if read_review(text)
+                         else text)
 
 
 def _review_page(config: Config, title: str | None) -> str:
@@ -60,8 +70,8 @@ def post_review(config: Config, backend: Backend, report: RunReport, *, today: d
         raise PageError(title, "the review page does not exist: create it once (any "
                         "text); hubbot never creates pages")
     if page.text.rstrip() != text.rstrip():
-        backend.save(page, text, f"{config.summary_prefix}: review {rid} "
-                     f"({len(edits)} pages would change)")
+        backend.save(page, text, plain_summary(f"{config.summary_prefix}: review {rid} "
+                                               f"({len(edits)} pages would change)"))
     return rid
 
 
@@ -70,10 +80,6 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
                    log: Callable[[str], None] | None = None) -> ReviewOutcome:
     """Apply the approved review, or explain on the review page why not."""
     title = _review_page(config, page_title)
-    history_of = getattr(backend, "history", None)
-    if history_of is None:
-        raise UsageError("approvals are read from the page history: --apply-approved "
-                         "needs a wiki, not --pages-dir")
     page = backend.fetch([title])[title]
     state = read_review(page.text) if page.exists else None
     if state is None:
@@ -81,15 +87,14 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
     if state.status != "approved":
         return ReviewOutcome(f"{title}: review {state.rid} is {state.status or 'pending'}; "
                              "nothing to apply", state.rid)
-    approval = approving_edit(history_of(title), state.rid)
-    checker = Sync(config, backend, mode=Mode.DRY_RUN, today=today)
+    approval = approver_of(backend, title, state.rid)
     user = approval.user if approval else ""
-    if approval is None or not checker.is_approver(user):
+    if approval is None or not is_approver(config, backend, user):
         who = user or "someone"
         note = (f"hubbot ({today.isoformat()}): the approval of {state.rid} by {who} was "
                 f"ignored: {who} is not an approver. The review stays pending.")
-        backend.save(page, set_review_status(page.text, "pending", note),
-                     f"{config.summary_prefix}: approval of {state.rid} by {who} ignored")
+        save_on_latest(backend, page, _status_setter("pending", note),
+                       f"{config.summary_prefix}: approval of {state.rid} by {who} ignored")
         return ReviewOutcome(f"{title}: approval of {state.rid} by {who} ignored (not an "
                              "approver)", state.rid)
 
@@ -105,13 +110,12 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
             stale = ["(the planned change differs)"]
         else:
             fresh = backend.fetch([title])[title]
-            failed = [p.title for p in report.pages if p.outcome.value in ("failed",
-                                                                            "skipped")]
+            failed = [p.title for p in report.pages if p.outcome in FAILING]
             status = "applied" if not failed else "partly applied"
             note = (f"hubbot ({today.isoformat()}): {status} review {state.rid}, approved "
                     f"by {user}." + (f" Not done: {', '.join(failed)}." if failed else ""))
-            backend.save(fresh, set_review_status(fresh.text, status, note),
-                         f"{config.summary_prefix}: review {state.rid} {status}")
+            save_on_latest(backend, fresh, _status_setter(status, note),
+                           f"{config.summary_prefix}: review {state.rid} {status}")
             return ReviewOutcome(f"{title}: review {state.rid} {status} (approved by {user})",
                                  state.rid, report)
     # The pages moved on since the review: review again, never apply a stale change.

@@ -1,8 +1,12 @@
 """What hubbot remembers between runs, and the lock that keeps runs from overlapping.
 
-``StateStore`` keeps, per page, the last revision id hubbot saw (or saved) and the records
-it parsed from it. It is written atomically (temporary file, then rename) so a crash never
-leaves half a state file behind.
+``StateStore`` keeps, per page, the last revision id hubbot saw (or saved), the records it
+parsed from it, and whether an edit of the page is still *owed* (planned but not made: a
+failed save, a declined or interrupted one). A run where no revision changed still
+retries what is owed. ``pending_changes`` are record changes already taken into the
+source pages' state but not yet shown on every status page. The file is written
+atomically (temporary file, fsync, rename) after every save, so a crash or a kill never
+leaves half a state file behind nor forgets an edit that was made.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from hubbot.errors import ConfigError, LockedError
+from hubbot.core.codec import event_from_json, hub_from_json
+from hubbot.errors import LockedError, StorageError
 
 STATE_VERSION = 1
 
@@ -24,6 +29,7 @@ STATE_VERSION = 1
 class PageState:
     revid: int | None
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    owed: bool = False  # an edit of this page was planned and not made yet
 
 
 @dataclass
@@ -31,10 +37,37 @@ class State:
     pages: dict[str, PageState] = field(default_factory=dict)
     last_run: str | None = None
     triggered_at: str | None = None  # ISO time of the last run asked for on the wiki
+    pending_changes: list[dict[str, str]] = field(default_factory=list)
 
     def revid(self, title: str) -> int | None:
         entry = self.pages.get(title)
         return entry.revid if entry else None
+
+    def owes(self) -> bool:
+        return any(p.owed for p in self.pages.values())
+
+
+def _page_from_json(path: Path, title: Any, entry: Any) -> PageState:
+    """One page's entry, checked: a wrong shape is a ``StorageError``, never a guess."""
+    where = f"{path}: page {title!r}"
+    if not isinstance(title, str) or not isinstance(entry, dict):
+        raise StorageError(f"{where}: not a page entry")
+    revid, records = entry.get("revid"), entry.get("records", {})
+    if revid is not None and (not isinstance(revid, int) or isinstance(revid, bool)):
+        raise StorageError(f"{where}: revid must be a number")
+    if not isinstance(records, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(r, dict) for r in v)
+            for k, v in records.items()):
+        raise StorageError(f"{where}: records must map table names to lists of records")
+    try:
+        for record in records.get("events", []):
+            event_from_json(record)
+        for record in records.get("hubs", []):
+            hub_from_json(record)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StorageError(f"{where}: a record is damaged ({type(exc).__name__}: "
+                           f"{exc})") from None
+    return PageState(revid, records, bool(entry.get("owed", False)))
 
 
 class StateStore:
@@ -46,30 +79,66 @@ class StateStore:
     def load(self) -> State:
         """The stored state; an empty one if the file does not exist yet.
 
-        Raises ``ConfigError`` if the file exists but is not a hubbot state file: hubbot
-        will not guess (a wrong guess would make every record look new).
+        Raises ``StorageError`` if the file exists but is not a hubbot state file of the
+        right shape: hubbot will not guess (a wrong guess would make every record new).
         """
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return State()
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"{self.path}: unreadable state file: {exc}") from None
+            raise StorageError(f"{self.path}: unreadable state file: {exc}") from None
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
-            raise ConfigError(f"{self.path}: not a hubbot state file (version "
-                              f"{STATE_VERSION} expected)")
-        pages = {title: PageState(entry.get("revid"), entry.get("records", {}))
-                 for title, entry in raw.get("pages", {}).items()}
-        return State(pages, raw.get("last_run"), raw.get("triggered_at"))
+            raise StorageError(f"{self.path}: not a hubbot state file (version "
+                               f"{STATE_VERSION} expected)")
+        pages_raw, pending = raw.get("pages", {}), raw.get("pending_changes", [])
+        if not isinstance(pages_raw, dict):
+            raise StorageError(f"{self.path}: pages must be an object")
+        if not isinstance(pending, list) or not all(
+                isinstance(c, dict) and all(isinstance(v, str) for v in c.values())
+                for c in pending):
+            raise StorageError(f"{self.path}: pending_changes must be a list of changes")
+        for key in ("last_run", "triggered_at"):
+            if raw.get(key) is not None and not isinstance(raw[key], str):
+                raise StorageError(f"{self.path}: {key} must be a string")
+        pages = {t: _page_from_json(self.path, t, e) for t, e in pages_raw.items()}
+        return State(pages, raw.get("last_run"), raw.get("triggered_at"), pending)
+
+    def check_writable(self) -> None:
+        """Raise ``StorageError`` unless a state file can be written next to ``path``:
+        checked before the first edit, so no edit is made that could not be recorded."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-",
+                                       suffix=".tmp")
+            try:
+                os.write(fd, b"{}" * 2048)  # a little room: a full disk fails here
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                Path(tmp).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"{self.path}: the state file cannot be written "
+                               f"({exc.strerror or exc}); not editing") from None
 
     def save(self, state: State) -> None:
+        """Write ``state`` atomically. Raises ``StorageError`` (one line) on failure."""
         data = {
             "version": STATE_VERSION,
             "last_run": state.last_run,
             "triggered_at": state.triggered_at,
-            "pages": {title: {"revid": ps.revid, "records": ps.records}
+            "pending_changes": state.pending_changes,
+            "pages": {title: {"revid": ps.revid, "records": ps.records,
+                              **({"owed": True} if ps.owed else {})}
                       for title, ps in sorted(state.pages.items())},
         }
+        try:
+            self._write(data)
+        except OSError as exc:
+            raise StorageError(f"{self.path}: writing the state file failed "
+                               f"({exc.strerror or exc})") from None
+
+    def _write(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".tmp")
         try:
@@ -93,8 +162,12 @@ class RunLock:
         self._fh: IO[str] | None = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            raise StorageError(f"{self.path}: the lock file cannot be created "
+                               f"({exc.strerror or exc})") from None
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -103,10 +176,15 @@ class RunLock:
             fh.close()
             raise LockedError(f"another hubbot run holds {self.path} (pid {holder}); "
                               "not editing") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+        except OSError as exc:
+            fh.close()
+            raise StorageError(f"{self.path}: the lock file cannot be written "
+                               f"({exc.strerror or exc})") from None
         self._fh = fh
         return self
 

@@ -7,10 +7,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from hubbot.core.pages import PageText, Revision
+from hubbot.core.pages import HistoryEntry, PageText, Revision
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save made: the new revision, the revision it was saved on top of
+    (``parent``: MediaWiki's ``oldrevid``) and its timestamp. ``parent`` differing from
+    the revision hubbot read means someone edited in between."""
+
+    revid: int
+    parent: int | None
+    timestamp: str | None = None
 
 
 class Backend(Protocol):
@@ -24,13 +36,32 @@ class Backend(Protocol):
         """Text of each title at its latest revision, batched (one request per 50)."""
         ...
 
-    def save(self, page: PageText, text: str, summary: str) -> int | None:
+    def fetch_revision(self, title: str, revid: int) -> PageText:
+        """Text of ``title`` at the old revision ``revid`` (one request)."""
+        ...
+
+    def save(self, page: PageText, text: str, summary: str) -> Saved | None:
         """Save ``text`` over ``page``, conflicting if the page moved past ``page.revid``.
 
-        Returns the new revision id (None if nothing was saved). Raises
-        ``EditConflictError`` on a conflict, ``PageSkippedError`` if the page may not be
-        edited (nobots, protection, missing page), ``WikiError`` on other failures.
+        Returns what was saved (None if nothing was). Raises ``EditConflictError`` on a
+        conflict, ``PageSkippedError`` if the page opts out (nobots, protection),
+        ``PageError`` / ``WikiError`` on other failures.
         """
+        ...
+
+    def history(self, title: str, *,
+                until: Callable[[HistoryEntry], bool] | None = None) -> list[HistoryEntry]:
+        """The page's revisions with their texts, newest first, read back until ``until``
+        is true for one (included) or the history ends. Raises ``UsageError`` where there
+        is no history (the files backend)."""
+        ...
+
+    def user_groups(self, users: Sequence[str]) -> dict[str, frozenset[str]]:
+        """Each user's groups as the wiki says (empty where there are no users)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the backend holds."""
         ...
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from hubbot.backends.base import bots_allowed
-from hubbot.core.pages import PageText, Revision
-from hubbot.errors import EditConflictError, PageSkippedError, UsageError
+from hubbot.backends.base import Saved, bots_allowed
+from hubbot.core.pages import HistoryEntry, PageText, Revision
+from hubbot.errors import EditConflictError, PageError, UsageError, WikiError
 
 
 def title_to_filename(title: str) -> str:
@@ -68,10 +68,26 @@ class FilesBackend:
                                   else "{{nobots}} on the page")
         return out
 
-    def save(self, page: PageText, text: str, summary: str) -> int | None:
+    def fetch_revision(self, title: str, revid: int) -> PageText:
+        page = self.fetch([title])[title]
+        if page.revid != revid:
+            raise WikiError(f"{title}: the files backend keeps no old revisions")
+        return page
+
+    def history(self, title: str, *,
+                until: Callable[[HistoryEntry], bool] | None = None) -> list[HistoryEntry]:
+        raise UsageError("approvals are read from the page history: --apply-approved "
+                         "needs a wiki, not --pages-dir")
+
+    def user_groups(self, users: Sequence[str]) -> dict[str, frozenset[str]]:
+        return {}
+
+    def close(self) -> None:
+        return None
+
+    def save(self, page: PageText, text: str, summary: str) -> Saved | None:
         if not page.exists:
-            raise PageSkippedError(page.title, "page does not exist (hubbot never creates "
-                                   "pages)")
+            raise PageError(page.title, "page does not exist (hubbot never creates pages)")
         current, _ = self._read(page.title)
         if current.revid != page.revid:
             raise EditConflictError(page.title, "the page changed since it was read")
@@ -85,7 +101,8 @@ class FilesBackend:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return self._read(page.title)[0].revid
+        revid = self._read(page.title)[0].revid
+        return Saved(revid or 0, page.revid)
 
     def create_page(self, title: str, text: str, summary: str) -> int | None:
         """Create ``title`` (used by ``hubbot templates install`` only: sync never

@@ -10,13 +10,15 @@ and timeouts, and throttling.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from hubbot.backends.base import bots_allowed
+from hubbot.backends.base import Saved, bots_allowed
 from hubbot.core.pages import HistoryEntry, PageText, Revision
 from hubbot.errors import (
+    ConfigError,
     EditConflictError,
     LoginError,
     PageError,
@@ -25,6 +27,42 @@ from hubbot.errors import (
 )
 
 BATCH = 50
+
+
+class _NoTracebacks(logging.Filter):
+    """Pywikibot logs a traceback for every 503 or refused connection it retries; hubbot
+    reports those failures as one line itself. Without ``debug`` they stay off the
+    terminal (the record's first line is kept, as a plain message)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        message = str(record.msg)
+        if "Traceback (most recent call last)" in message:
+            last = [line for line in message.strip().splitlines() if line.strip()]
+            record.msg, record.args = (last[-1].strip() if last else "error"), ()
+        return True
+
+
+def _quiet_pywikibot(debug: bool) -> None:
+    """No prompts (a scheduled run must never wait for a password on stdin) and, unless
+    ``debug``, no tracebacks from pywikibot's retry loop on the terminal."""
+    import pywikibot
+    from pywikibot import bot
+
+    def no_input(question: str, *args: Any, **kwargs: Any) -> str:
+        raise LoginError(f"pywikibot asked for input ({question.strip()[:60]!r}); hubbot "
+                         "never prompts: check user-config.py and user-password.py")
+
+    pywikibot.input = no_input  # type: ignore[assignment]
+    bot.input = no_input  # type: ignore[assignment]
+    if debug:
+        return
+    bot.init_handlers()
+    for name in ("pywiki", ""):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, _NoTracebacks) for f in handler.filters):
+                handler.addFilter(_NoTracebacks())
 
 
 def _one_line(exc: BaseException) -> str:
@@ -38,10 +76,18 @@ class WikiBackend:
 
     def __init__(self, family: str, code: str, *, username: str | None = None,
                  respect_protection: bool = True, max_retries: int | None = None,
-                 retry_wait: float | None = None) -> None:
-        import pywikibot
-        from pywikibot import config as pwb_config
-        from pywikibot.comms import http
+                 retry_wait: float | None = None, debug: bool = False) -> None:
+        try:
+            import pywikibot
+            from pywikibot import config as pwb_config
+            from pywikibot.comms import http
+        except Exception as exc:  # noqa: BLE001 - e.g. no user-config.py: one line
+            raise LoginError(f"pywikibot could not start: {_redact(_one_line(exc))} "
+                             "(set PYWIKIBOT_DIR to the folder with user-config.py)") \
+                from None
+        from pywikibot.exceptions import UnknownFamilyError, UnknownSiteError
+
+        _quiet_pywikibot(debug)
 
         if max_retries is not None:
             pwb_config.max_retries = max_retries
@@ -49,12 +95,21 @@ class WikiBackend:
             pwb_config.retry_wait = retry_wait
             pwb_config.retry_max = max(retry_wait, 0.1)
         self.request_count = 0
+        self._started: dict[str, str] = {}  # when each page was read (curtimestamp)
         self._counted_session = http.session
         self._counted_session.hooks.setdefault("response", []).append(self._count)
         self.respect_protection = respect_protection
         try:
             self.site = pywikibot.Site(code, family, user=username)
+        except (UnknownFamilyError, UnknownSiteError) as exc:
+            raise ConfigError(f"[site] {family}:{code}: {_one_line(exc)}") from None
+        except Exception as exc:  # noqa: BLE001 - every login failure is one line
+            raise LoginError(f"login to {family}:{code} failed: "
+                             f"{_redact(_one_line(exc))}") from None
+        try:
             self.site.login()
+        except LoginError:
+            raise
         except Exception as exc:  # noqa: BLE001 - every login failure is one line
             raise LoginError(f"login to {family}:{code} failed: "
                              f"{_redact(_one_line(exc))}") from None
@@ -115,7 +170,6 @@ class WikiBackend:
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
         out = {t: PageText(t, "", None, exists=False, editable=False,
                            not_editable_reason="page does not exist") for t in titles}
-        self._started: dict[str, str] = getattr(self, "_started", {})
         for page in self._query(titles, content=True):
             title = page["requested"]
             rev = (page.get("revisions") or [None])[0]
@@ -134,24 +188,53 @@ class WikiBackend:
             self._started[title] = page.get("curtimestamp") or rev["timestamp"]
         return out
 
-    def history(self, title: str, limit: int = 20) -> list[HistoryEntry]:
-        """The page's last ``limit`` revisions with their texts, newest first (one
-        request)."""
+    def history(self, title: str, *,
+                until: Callable[[HistoryEntry], bool] | None = None) -> list[HistoryEntry]:
+        """The page's revisions with their texts, newest first, 50 per request, read back
+        until ``until`` is true for one (included) or the history ends."""
+        from pywikibot.exceptions import Error as PywikibotError
+
+        out: list[HistoryEntry] = []
+        more: dict[str, Any] = {}
+        while True:
+            try:
+                data = self.site.simple_request(
+                    action="query", prop="revisions", titles=[title], rvlimit=BATCH,
+                    rvprop="ids|timestamp|user|comment|content", rvslots="main",
+                    formatversion=2, **more).submit()
+            except PywikibotError as exc:
+                raise WikiError(f"{title}: reading the history failed: "
+                                f"{_one_line(exc)}") from None
+            pages = data.get("query", {}).get("pages", [])
+            for r in pages[0].get("revisions", []) if pages else []:
+                entry = HistoryEntry(r["revid"], r.get("user", ""), r["timestamp"],
+                                     r.get("comment", ""),
+                                     r["slots"]["main"].get("content", ""))
+                out.append(entry)
+                if until is not None and until(entry):
+                    return out
+            more = data.get("continue", {})
+            if not more:
+                return out
+
+    def fetch_revision(self, title: str, revid: int) -> PageText:
+        """Text of ``title`` at the old revision ``revid`` (one request)."""
         from pywikibot.exceptions import Error as PywikibotError
 
         try:
             data = self.site.simple_request(
-                action="query", prop="revisions", titles=[title], rvlimit=limit,
-                rvprop="ids|timestamp|user|comment|content", rvslots="main",
+                action="query", prop="revisions", revids=[revid],
+                rvprop="ids|timestamp|user|content", rvslots="main",
                 formatversion=2).submit()
         except PywikibotError as exc:
-            raise WikiError(f"{title}: reading the history failed: {_one_line(exc)}") \
-                from None
+            raise WikiError(f"{title}: reading r{revid} failed: {_one_line(exc)}") from None
         pages = data.get("query", {}).get("pages", [])
         revs = pages[0].get("revisions", []) if pages else []
-        return [HistoryEntry(r["revid"], r.get("user", ""), r["timestamp"],
-                             r.get("comment", ""), r["slots"]["main"].get("content", ""))
-                for r in revs]
+        if not revs:
+            raise PageError(title, f"revision r{revid} cannot be read")
+        rev = revs[0]
+        return PageText(title, rev["slots"]["main"].get("content", ""), rev["revid"],
+                        rev["timestamp"])
 
     def user_groups(self, users: Sequence[str]) -> dict[str, frozenset[str]]:
         """Each user's groups, as the wiki says (one request)."""
@@ -169,13 +252,12 @@ class WikiBackend:
 
     # --- writes -------------------------------------------------------------------------
 
-    def save(self, page: PageText, text: str, summary: str) -> int | None:
+    def save(self, page: PageText, text: str, summary: str) -> Saved | None:
         from pywikibot.exceptions import APIError
         from pywikibot.exceptions import Error as PywikibotError
 
         if not page.exists:
-            raise PageSkippedError(page.title, "page does not exist (hubbot never creates "
-                                   "pages)")
+            raise PageError(page.title, "page does not exist (hubbot never creates pages)")
         if not page.editable:
             raise PageSkippedError(page.title, page.not_editable_reason or "not editable")
         if text == page.text:
@@ -184,7 +266,7 @@ class WikiBackend:
             "action": "edit", "title": page.title, "text": text, "summary": summary,
             "bot": True, "nocreate": True, "notminor": True, "watchlist": "nochange",
             "baserevid": page.revid, "basetimestamp": page.timestamp,
-            "starttimestamp": getattr(self, "_started", {}).get(page.title, page.timestamp),
+            "starttimestamp": self._started.get(page.title, page.timestamp),
             "assert": "user", "formatversion": 2,
             "token": self.site.tokens["csrf"],
         }
@@ -199,7 +281,7 @@ class WikiBackend:
                         "protectednamespace-interface"):
                 raise PageSkippedError(page.title, f"protected: {exc.info}") from None
             if code in ("missingtitle", "nocreate-missing", "pagedeleted"):
-                raise PageSkippedError(page.title, f"page is gone: {exc.info}") from None
+                raise PageError(page.title, f"page is gone: {exc.info}") from None
             raise PageError(page.title, f"API error {code}: {exc.info}") from None
         except PywikibotError as exc:
             raise PageError(page.title, f"not saved: {_one_line(exc)}") from None
@@ -208,7 +290,9 @@ class WikiBackend:
             raise PageError(page.title, f"edit not saved: {result}")
         if result.get("nochange"):
             return None
-        return int(result["newrevid"])
+        parent = result.get("oldrevid")
+        return Saved(int(result["newrevid"]), int(parent) if parent else None,
+                     result.get("newtimestamp"))
 
     def create_page(self, title: str, text: str, summary: str) -> int | None:
         """Create ``title`` (``createonly``: an existing page is never overwritten). Used by

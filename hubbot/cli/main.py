@@ -1,8 +1,11 @@
 """The ``hubbot`` command: a thin layer that wires config, backend, sync and output.
 
-Exit codes: 0 all done; 1 some page failed (or was skipped: nobots, protection, conflict);
-2 usage, configuration or unreadable input; 3 stopped (shutoff page, another run holds
-the lock). Errors users can act on are one line on stderr; bugs print a traceback.
+Exit codes (who must act): 0 all done (pages that opt out with nobots or protection are
+reported, not failed); 1 a page failed (API error, conflict after a retry, broken markers,
+guard); 2 usage, configuration, state or lock file error, found before the first edit;
+3 stopped on purpose (shutoff page, another run holds the lock); 4 login failed or no
+pywikibot user config. Errors users can act on are one line on stderr (and one JSON line
+on stdout with --log-format json); bugs print a traceback.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json, pro
 from hubbot.core.parse import parse_page
 from hubbot.errors import EXIT_USAGE, ConfigError, HubbotError, UsageError
 
-EPILOG = """exit codes: 0 all done, 1 some page failed or was skipped, 2 usage or config error,
-3 stopped (shutoff page, or another run holds the lock)"""
+EPILOG = """exit codes: 0 all done (opted-out pages are reported), 1 a page failed, 2 usage,
+config, state or lock error, 3 stopped (shutoff page, or another run holds the lock),
+4 login failed or no pywikibot user config"""
 
 
 class Output:
@@ -109,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--pages-dir", type=Path, metavar="DIR", help="read (and write) "
                         "<title>.wikitext files in DIR instead of the wiki")
         sp.add_argument("--log-format", choices=("text", "json"), default="text")
+        sp.add_argument("-debug", "--debug", action="store_true", dest="debug",
+                        help="show pywikibot's own tracebacks for network faults")
 
     s = sub.add_parser("sync", help="check, parse and write back the configured pages",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -194,7 +200,7 @@ def _default_pywikibot_dir(config: Config) -> None:
         os.environ["PYWIKIBOT_DIR"] = str(folder)
 
 
-def make_backend(config: Config, pages_dir: Path | None) -> Backend:
+def make_backend(config: Config, pages_dir: Path | None, debug: bool = False) -> Backend:
     if pages_dir is not None:
         return FilesBackend(pages_dir)
     if config.family is None or config.code is None:
@@ -202,7 +208,7 @@ def make_backend(config: Config, pages_dir: Path | None) -> Backend:
     _default_pywikibot_dir(config)
     from hubbot.backends.wiki import WikiBackend  # pywikibot is imported only when a wiki is used
 
-    return WikiBackend(config.family, config.code, username=config.username)
+    return WikiBackend(config.family, config.code, username=config.username, debug=debug)
 
 
 @contextlib.contextmanager
@@ -211,9 +217,7 @@ def _closing(backend: Backend) -> Iterator[Backend]:
     try:
         yield backend
     finally:
-        close = getattr(backend, "close", None)
-        if close is not None:
-            close()
+        backend.close()
 
 
 def _confirm_on_tty(out: Output) -> Any:
@@ -276,7 +280,7 @@ def _apply_approved(args: argparse.Namespace, out: Output, config: Config,
     from hubbot.app.onwiki import apply_approved
 
     with RunLock(config.lock_path):
-        backend = make_backend(config, args.pages_dir)
+        backend = make_backend(config, args.pages_dir, args.debug)
         with _closing(backend):
             outcome = apply_approved(config, backend, today=today, log=out.progress)
     if outcome.applied is not None:
@@ -297,7 +301,7 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
     # The lock is taken before logging in: an overlapping cron run stops at once (exit 3).
     lock: Any = contextlib.nullcontext() if mode is Mode.DRY_RUN else RunLock(config.lock_path)
     with lock:
-        backend = make_backend(config, args.pages_dir)
+        backend = make_backend(config, args.pages_dir, args.debug)
         sync = Sync(config, backend, mode=mode, today=today,
                     confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None,
                     log=out.progress, force=args.force, accept_removals=args.accept_removals)
@@ -318,16 +322,18 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
             raise UsageError(f"--diff-file {args.diff_file}: {exc.strerror}") from None
     would = sum(1 for p in report.pages if p.outcome is Outcome.WOULD_SAVE)
     saved = sum(1 for p in report.pages if p.outcome is Outcome.SAVED)
-    failed = sum(1 for p in report.pages if p.outcome in (Outcome.FAILED, Outcome.SKIPPED))
+    failed = sum(1 for p in report.pages if p.outcome is Outcome.FAILED)
+    skipped = sum(1 for p in report.pages if p.outcome is Outcome.SKIPPED)
     verb = f"{would} would be edited" if mode is Mode.DRY_RUN else f"{saved} saved"
-    out.log(f"done: {verb}, {failed} failed or skipped, {len(report.problems)} problems",
+    out.log(f"done: {verb}, {failed} failed, {skipped} opted out, "
+            f"{len(report.problems)} problems",
             kind="summary", exit_code=report.exit_code)
     return report.exit_code
 
 
 def _read_all(args: argparse.Namespace) -> tuple[Config, list[Any]]:
     config = load_config(args.config)
-    backend = make_backend(config, args.pages_dir)
+    backend = make_backend(config, args.pages_dir, args.debug)
     titles = [p.title for p in config.pages]
     pages = backend.fetch(titles)
     parsed = []
@@ -405,6 +411,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         return COMMANDS[args.command](args, out)
     except HubbotError as exc:
         stderr.write(f"hubbot: error: {exc}\n")
+        if out.json:
+            out.log(f"hubbot: error: {exc}", kind="error", error=type(exc).__name__,
+                    exit_code=exc.exit_code)
         return exc.exit_code
     except KeyboardInterrupt:
         stderr.write("hubbot: interrupted\n")

@@ -7,11 +7,42 @@ as such rather than as one hub removed and another added.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from hubbot.core.dates import format_date
 from hubbot.core.records import Event, Hub
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+SUMMARY_MAX = 480  # MediaWiki keeps 500 characters of a summary
+
+# Markup a summary could carry into the page history: links ([[...]]), templates and
+# parameters ({{...}}), which MediaWiki would render as live links.
+_MARKUP = re.compile(r"\[{2,}|\]{2,}|\{{2,}|\}{2,}")
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                               "\u2066\u2067\u2068\u2069"))
+
+
+def plain_summary(text: str, max_len: int = SUMMARY_MAX) -> str:
+    """``text`` as plain text for an edit summary: link and template brackets removed
+    (``[[Category:X]]`` reads ``Category:X``), bidi and other control characters removed,
+    whitespace collapsed, at most ``max_len`` characters."""
+    text = text.translate(_BIDI)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+                   for ch in text)
+    while True:
+        stripped = _MARKUP.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    text = " ".join(text.split())
+    if len(text) > max_len:
+        text = text[: max_len - 1] + "…"
+    return text
 
 
 @dataclass(frozen=True)
@@ -32,21 +63,50 @@ def _event_label(ev: Event) -> str:
     return f"{ev.title}, {format_date(ev.when)}"
 
 
+def _pair(old: Sequence[T], new: Sequence[T], key: Callable[[T], K]
+          ) -> Iterator[tuple[T | None, T | None]]:
+    """Pair old and new records as multisets: per key, equal records first (unchanged),
+    then the rest in order (changed), then what is left over (added or removed). Two
+    identical rows are two records: removing one of them is a change."""
+    before: dict[K, list[T]] = {}
+    for rec in old:
+        before.setdefault(key(rec), []).append(rec)
+    after: dict[K, list[T]] = {}
+    for rec in new:
+        after.setdefault(key(rec), []).append(rec)
+    for k, news in after.items():
+        olds = list(before.get(k, []))
+        rest = []
+        for rec in news:
+            if rec in olds:
+                olds.remove(rec)
+            else:
+                rest.append(rec)
+        for i, rec in enumerate(rest):
+            yield (olds[i] if i < len(olds) else None), rec
+        for prev in olds[len(rest):]:
+            yield prev, None
+    for k, olds in before.items():
+        if k not in after:
+            for prev in olds:
+                yield prev, None
+
+
 def diff_events(page: str, old: Sequence[Event], new: Sequence[Event]) -> list[Change]:
-    """Events added, removed and changed, in the order of ``new`` then ``old``."""
-    before = {ev.key: ev for ev in old}
-    after = {ev.key: ev for ev in new}
+    """Events added, changed (in the order of ``new``) and removed."""
     changes: list[Change] = []
-    for key, ev in after.items():
-        key_s = " ".join(key)
-        if key not in before:
-            changes.append(Change("event added", page, key_s, _event_label(ev)))
-        elif before[key] != ev:
-            changes.append(Change("event changed", page, key_s, _event_label(ev)))
-    for key, ev in before.items():
-        if key not in after:
-            changes.append(Change("event removed", page, " ".join(key), _event_label(ev)))
-    return changes
+    removed: list[Change] = []
+    for prev, ev in _pair(old, new, lambda e: e.key):
+        if ev is None:
+            assert prev is not None
+            removed.append(Change("event removed", page, " ".join(prev.key),
+                                  _event_label(prev)))
+        elif prev is None:
+            changes.append(Change("event added", page, " ".join(ev.key), _event_label(ev)))
+        else:
+            changes.append(Change("event changed", page, " ".join(ev.key),
+                                  _event_label(ev)))
+    return changes + removed
 
 
 def _types(hub: Hub) -> str:
@@ -54,27 +114,28 @@ def _types(hub: Hub) -> str:
 
 
 def diff_hubs(page: str, old: Sequence[Hub], new: Sequence[Hub]) -> list[Change]:
-    """Hubs added, removed, and stage / type / other changes."""
-    before = {h.key: h for h in old}
-    after = {h.key: h for h in new}
+    """Hubs added, removed, and stage / type / other changes (rows with one key are
+    paired as a multiset, never merged)."""
     changes: list[Change] = []
-    for key, hub in after.items():
-        prev = before.get(key)
+    removed: list[Change] = []
+    for prev, hub in _pair(old, new, lambda h: h.key):
+        if hub is None:
+            assert prev is not None
+            removed.append(Change("hub removed", page, prev.key, prev.name))
+            continue
         if prev is None:
-            changes.append(Change("hub added", page, key, f"{hub.name} ({hub.stage.value})"))
+            changes.append(Change("hub added", page, hub.key,
+                                  f"{hub.name} ({hub.stage.value})"))
             continue
         if prev.stage != hub.stage:
-            changes.append(Change("hub stage", page, key,
+            changes.append(Change("hub stage", page, hub.key,
                                   f"{hub.name}: {prev.stage.value} → {hub.stage.value}"))
         if prev.types != hub.types:
-            changes.append(Change("hub type", page, key,
+            changes.append(Change("hub type", page, hub.key,
                                   f"{hub.name}: {_types(prev)} → {_types(hub)}"))
-        if (prev.stage, prev.types) == (hub.stage, hub.types) and prev != hub:
-            changes.append(Change("hub changed", page, key, hub.name))
-    for key, hub in before.items():
-        if key not in after:
-            changes.append(Change("hub removed", page, key, hub.name))
-    return changes
+        if (prev.stage, prev.types) == (hub.stage, hub.types):
+            changes.append(Change("hub changed", page, hub.key, hub.name))
+    return changes + removed
 
 
 _COUNTED = {"event added": ("+", "event"), "event removed": ("-", "event"),
@@ -102,7 +163,4 @@ def summarize(changes: Sequence[Change], *, prefix: str = "hubbot", limit: int =
     parts.extend(c.text for c in moves[:limit])
     if len(moves) > limit:
         parts.append(f"+{len(moves) - limit} more hub changes")
-    summary = f"{prefix}: " + ("; ".join(parts) if parts else fallback)
-    if len(summary) > max_len:
-        summary = summary[: max_len - 1] + "…"
-    return summary
+    return plain_summary(f"{prefix}: " + ("; ".join(parts) if parts else fallback), max_len)

@@ -115,9 +115,9 @@ def _regions(text: str, title: str, markers: Markers | None,
 
 
 def _duplicates(page: str, pt: ParsedTable) -> None:
-    """A second row with the key of an earlier one is a problem. A duplicate hub loses
-    its record (which row is the hub is a guess); a duplicate event keeps it (identical
-    rows are data: removing one is a change)."""
+    """A second row with the key of an earlier one is a problem, never merged: both
+    records stay (the summary counts both; removing one is a change), and the app does
+    not edit the status page of a hub whose key is not unique."""
     seen: dict[object, ParsedRow] = {}
     for pr in pt.rows:
         record = pr.record
@@ -130,9 +130,6 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
         what = "hub key" if pt.kind is Kind.HUBS else "row"
         pr.problems.append(Problem(page, pt.kind.value, pr.number, " || ".join(pr.shown),
                                    f"duplicate {what} {key!r} (same as row {first.number})"))
-        if pt.kind is Kind.HUBS:
-            pr.record = None
-            pr.kind = RowKind.PROBLEM
 
 
 def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:

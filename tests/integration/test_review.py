@@ -168,3 +168,21 @@ def test_update_now_by_a_user_who_may_not_trigger_is_ignored(review_site):
     assert site.history("Hubs/Update now")[0]["user"] == "Visitor"
     code, out, err = sync(site)  # remembered: not looked at again
     assert code == 0 and "who may not trigger runs" not in err
+
+
+def test_approval_cannot_be_spoofed_through_a_long_history(review_site):
+    """Issue 12: a non-approver approves, an approver comments, 19 filler edits follow:
+    the approving edit is still found (the whole history of the review is read)."""
+    site = review_site
+    sync(site, "--dry-run", "--review-page")
+    rid = read_review(site.text("Hubs/Review")).rid
+    approve(site, "Visitor")
+    site.edit("Hubs/Review", site.text("Hubs/Review") + "\nLooks good. --Editor",
+              "comment", as_editor=True)
+    for i in range(19):
+        site.edit("Hubs/Review", site.text("Hubs/Review") + f"\nfiller {i}", "filler",
+                  as_user="Visitor")
+    code, out, _ = sync(site, "--apply-approved")
+    assert code == 0 and "ignored" in out, out
+    assert not any(bot_edits(site).values())
+    assert f"the approval of {rid} by Visitor was ignored" in site.text("Hubs/Review")

@@ -1,0 +1,221 @@
+"""Saving planned edits so that nothing is lost: every edit still to make is recorded as
+*owed* in the state before the first save, the state is written after every save, a
+conflict is re-planned on a fresh read and retried once, and a save that turns out not to
+be based on the revision hubbot read (MediaWiki's ``oldrevid`` differs: a human edit in
+the same second, or merged into ours) is re-planned on the human's revision and saved on
+top, so the human's change is always in the final text and in the state."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from hubbot.app.model import (
+    Confirm,
+    Log,
+    Mode,
+    Outcome,
+    PageResult,
+    Plan,
+    Records,
+    RunReport,
+    unified_diff,
+)
+from hubbot.app.state import PageState, State, StateStore
+from hubbot.backends.base import Backend, Saved
+from hubbot.core.changes import plain_summary
+from hubbot.core.pages import PageText
+from hubbot.errors import EditConflictError, HubbotError, PageError, PageSkippedError
+
+FOLLOW_UPS = 3  # re-applications on top of human edits found after one save
+
+
+def mark_owed(state: State, title: str) -> None:
+    """Remember that ``title`` still needs an edit (only where it has an entry: a page
+    without one is looked at by the next run anyway)."""
+    entry = state.pages.get(title)
+    if entry is not None and not entry.owed:
+        state.pages[title] = dataclasses.replace(entry, owed=True)
+
+
+class Applier:
+    """Makes (or, in a dry run, shows) the edits of a list of plans."""
+
+    def __init__(self, backend: Backend, store: StateStore, *, mode: Mode,
+                 confirm: Confirm | None, log: Log, summary_suffix: str = "") -> None:
+        self.backend = backend
+        self.store = store
+        self.mode = mode
+        self.confirm = confirm
+        self.log = log
+        self.summary_suffix = summary_suffix
+        self.approve_all = mode is Mode.CRON
+        self.quit = False
+
+    def _commit(self, state: State) -> None:
+        if self.mode is not Mode.DRY_RUN:
+            self.store.save(state)
+
+    def apply(self, plans: list[Plan], report: RunReport, state: State) -> None:
+        """Handle every plan in order; ``state`` is updated and written after each save."""
+        for plan in plans:
+            if plan.changes_page:
+                mark_owed(state, plan.title)
+        self._commit(state)
+        for plan in plans:
+            report.pages.append(self._one(plan, report, state))
+
+    def _one(self, plan: Plan, report: RunReport, state: State) -> PageResult:
+        if not plan.changes_page:
+            if self.mode is not Mode.DRY_RUN:
+                state.pages[plan.title] = plan.state
+            return PageResult(plan.title, Outcome.UNCHANGED)
+        plan.summary = plain_summary(plan.summary + self.summary_suffix)
+        diff = unified_diff(plan.title, plan.page.text, plan.new_text, plan.page.revid)
+        result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff, summary=plan.summary,
+                            base_revid=plan.page.revid, new_text=plan.new_text)
+        if not plan.page.editable:
+            result.outcome = Outcome.SKIPPED
+            result.message = plan.page.not_editable_reason or "not editable"
+            if self.mode is Mode.DRY_RUN:
+                return result
+            state.pages[plan.title] = plan.state
+        elif self.mode is Mode.DRY_RUN:
+            return result
+        elif self.quit:
+            result.outcome, result.message = Outcome.DECLINED, "not asked (quit)"
+        elif self._ask(plan, diff) != "y":
+            result.outcome = Outcome.DECLINED
+            result.message = "quit asked" if self.quit else ""
+        else:
+            self.log(f"saving {plan.title}")
+            self._save(plan, result, report, state)
+        self._commit(state)
+        return result
+
+    def _ask(self, plan: Plan, diff: str) -> str:
+        if self.approve_all:
+            return "y"
+        answer = (self.confirm or (lambda *a: "n"))(plan.title, diff, plan.summary)
+        if answer == "a":
+            self.approve_all, answer = True, "y"
+        if answer == "q":
+            self.quit = True
+        return answer
+
+    def _save(self, plan: Plan, result: PageResult, report: RunReport,
+              state: State) -> None:
+        page, text = plan.page, plan.new_text
+        for attempt in (1, 2):
+            try:
+                saved = self.backend.save(page, text, plan.summary)
+            except EditConflictError as exc:
+                if attempt == 2 or plan.rebuild is None:
+                    result.outcome = Outcome.FAILED
+                    result.message = (f"{exc.message}; still conflicting after a retry, "
+                                      "left for the next run")
+                    return
+                fresh = self.backend.fetch([plan.title])[plan.title]
+                try:
+                    text, records = plan.rebuild(fresh)
+                except PageError as err:
+                    result.outcome, result.message = Outcome.FAILED, err.message
+                    return
+                plan.state = PageState(fresh.revid, records if records is not None
+                                       else plan.state.records)
+                page = fresh
+                if text == fresh.text:
+                    result.outcome = Outcome.UNCHANGED
+                    result.message = "someone else made the change first"
+                    state.pages[plan.title] = plan.state
+                    return
+                result.diff = unified_diff(plan.title, fresh.text, text, fresh.revid)
+                continue
+            except PageSkippedError as exc:
+                result.outcome, result.message = Outcome.SKIPPED, exc.message
+                state.pages[plan.title] = plan.state
+                return
+            except PageError as exc:
+                result.outcome, result.message = Outcome.FAILED, exc.message
+                return
+            except HubbotError as exc:
+                result.outcome, result.message = Outcome.FAILED, str(exc)
+                return
+            self._saved(plan, page, text, saved, result, report, state)
+            return
+
+    def _saved(self, plan: Plan, page: PageText, text: str, saved: Saved | None,
+               result: PageResult, report: RunReport, state: State) -> None:
+        """Record a save, after making sure it did not replace a human's edit."""
+        if saved is None:  # MediaWiki found nothing to change
+            result.outcome, result.message = Outcome.UNCHANGED, "no change needed"
+            state.pages[plan.title] = PageState(page.revid, plan.state.records)
+            return
+        result.outcome, result.revid = Outcome.SAVED, saved.revid
+        records = plan.state.records
+        try:
+            for _ in range(FOLLOW_UPS):
+                if saved.parent is None or saved.parent == page.revid or plan.rebuild is None:
+                    break
+                report.human_edits_kept += 1
+                page, text, saved, records = self._reapply(plan, saved, text, records)
+                result.revid = saved.revid
+            else:
+                raise PageError(plan.title, "edited by others during every re-application")
+        except HubbotError as exc:
+            result.outcome = Outcome.FAILED
+            result.message = (exc.message if isinstance(exc, PageError) else str(exc)) + \
+                "; left for the next run"
+            state.pages[plan.title] = PageState(saved.revid, plan.state.records, owed=True)
+            return
+        state.pages[plan.title] = PageState(saved.revid, records)
+
+    def _reapply(self, plan: Plan, saved: Saved, ours: str, records: Records
+                 ) -> tuple[PageText, str, Saved, Records]:
+        """Our save was made on top of ``saved.parent``, not on what we read: someone
+        edited in between and our text may have replaced theirs. Re-plan on their
+        revision and save that on top of ours (or restore theirs if it cannot be planned
+        any more). Returns the page we saved over, the text, the save and the records."""
+        assert plan.rebuild is not None and saved.parent is not None
+        theirs = self.backend.fetch_revision(plan.title, saved.parent)
+        mine = PageText(plan.title, ours, saved.revid, saved.timestamp)
+        self.log(f"{plan.title}: r{saved.parent} was made after hubbot's read; "
+                 "re-applying on it")
+        try:
+            text, fresh_records = plan.rebuild(theirs)
+        except PageError as exc:
+            # Their text cannot be planned on (broken markers, guard): put it back.
+            self._put(mine, theirs.text, f"restore r{saved.parent}: {exc.message}")
+            raise
+        if text == ours:
+            return mine, ours, Saved(saved.revid, saved.revid, saved.timestamp), \
+                fresh_records if fresh_records is not None else records
+        again = self._put(mine, text, plan.summary + " (re-applied on an edit made "
+                          "meanwhile)")
+        return mine, text, again, fresh_records if fresh_records is not None else records
+
+    def _put(self, base: PageText, text: str, summary: str) -> Saved:
+        saved = self.backend.save(base, text, plain_summary(summary))
+        if saved is None:
+            return Saved(base.revid or 0, base.revid, base.timestamp)
+        return saved
+
+
+def save_on_latest(backend: Backend, page: PageText, build: Callable[[str], str],
+                   summary: str) -> Saved | None:
+    """Save ``build(page.text)`` over ``page`` for a page hubbot only annotates (the
+    trigger page's answer, a review's status); if the save turns out to be made on top of
+    someone else's revision (``oldrevid``), build again on theirs and save that on top,
+    so their edit is kept."""
+    saved = backend.save(page, build(page.text), plain_summary(summary))
+    base, ours = page, build(page.text)
+    for _ in range(FOLLOW_UPS):
+        if saved is None or saved.parent is None or saved.parent == base.revid:
+            return saved
+        theirs = backend.fetch_revision(page.title, saved.parent)
+        base = PageText(page.title, ours, saved.revid, saved.timestamp)
+        ours = build(theirs.text)
+        if ours == base.text:
+            return saved
+        saved = backend.save(base, ours, plain_summary(summary))
+    return saved

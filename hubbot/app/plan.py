@@ -1,0 +1,264 @@
+"""Pages -> planned edits: parse the source pages, detect record changes against the
+state, and plan the new text of every page (source tables, hub status templates, the
+summary). Pure of I/O: it gets the pages read and returns ``Plan``s and report entries.
+Every plan carries a ``rebuild`` that re-plans on a fresh text (after a conflict or a
+human edit found after a save)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from hubbot.app.config import Config, HubPageConfig, PageConfig
+from hubbot.app.model import Outcome, PageResult, Plan, Records, RunReport
+from hubbot.app.state import PageState, State
+from hubbot.core.changes import Change, diff_events, diff_hubs, summarize
+from hubbot.core.codec import (
+    event_from_json,
+    event_to_json,
+    hub_from_json,
+    hub_to_json,
+    interview_to_json,
+)
+from hubbot.core.pages import PageText
+from hubbot.core.parse import EVENTS, HUBS, INTERVIEWS, ParsedPage, parse_page
+from hubbot.core.records import Hub, Problem
+from hubbot.core.render import RenderRefused, render_page
+from hubbot.core.status import (
+    TemplateAmbiguous,
+    TemplateMissing,
+    render_hub_status,
+    render_summary,
+)
+from hubbot.errors import GuardError, PageError, RegionError
+
+
+def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
+
+
+def records_of(parsed: ParsedPage) -> Records:
+    """The page's records as the state keeps them: in a canonical order, so the state
+    does not depend on the order of the rows (before or after hubbot sorted them)."""
+    return {
+        EVENTS: _canonical([event_to_json(e) for e in parsed.events]),
+        HUBS: _canonical([hub_to_json(h) for h in parsed.hubs]),
+        INTERVIEWS: _canonical([interview_to_json(i) for i in parsed.interviews]),
+    }
+
+
+def change_to_json(change: Change) -> dict[str, str]:
+    return {"kind": change.kind, "page": change.page, "key": change.key, "text": change.text}
+
+
+def change_from_json(data: dict[str, str]) -> Change:
+    return Change(data.get("kind", ""), data.get("page", ""), data.get("key", ""),
+                  data.get("text", ""))
+
+
+@dataclass
+class Planned:
+    """What planning found: the plans, the registry's hubs (every row, duplicates kept),
+    and the changes the status pages must show (pending ones from earlier runs first)."""
+
+    plans: list[Plan] = field(default_factory=list)
+    hubs: list[Hub] = field(default_factory=list)
+    hub_sources: list[str] = field(default_factory=list)  # the source page of each hub
+    derived_changes: list[Change] = field(default_factory=list)
+    registry_ok: bool = True
+
+
+class Planner:
+    """Plans one run's edits from the pages read and the state of the last run."""
+
+    def __init__(self, config: Config, *, today: date, accept_removals: bool = False
+                 ) -> None:
+        self.config = config
+        self.today = today
+        self.accept_removals = accept_removals
+
+    def parse(self, pc: PageConfig, page: PageText) -> ParsedPage:
+        return parse_page(page.text, pc.title, context_year=pc.context_year,
+                          markers=self.config.markers)
+
+    def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
+        """Refuse a write when a table lost more than the allowed share of its rows since
+        the last run (or was emptied): most likely a bad edit or a truncated read."""
+        if old is None or self.accept_removals:
+            return
+        share = self.config.max_removal_share
+        for kind in pc.tables:
+            before = len(old.records.get(kind, []))
+            after = len(records_of(parsed)[kind])
+            if before and (after == 0 or (before - after) / before > share):
+                raise GuardError(pc.title, (
+                    f"the {kind} table would go from {before} to {after} rows "
+                    f"(more than {share:.0%} removed); refusing to write. Check the page, "
+                    "then run with --accept-removals if this is intended"))
+
+    def plan(self, pages: dict[str, PageText], state: State, report: RunReport) -> Planned:
+        """Plan every configured page; failures and problems go into ``report``."""
+        out = Planned()
+        failed_sources: set[str] = set()
+        for pc in self.config.pages:
+            self._plan_one_source(pc, pages[pc.title], state, report, out, failed_sources)
+        out.registry_ok = not any(HUBS in pc.tables and pc.title in failed_sources
+                                  for pc in self.config.pages)
+        report.problems.extend(self._duplicate_problems(out))
+        pending = [change_from_json(c) for c in state.pending_changes]
+        out.derived_changes = list(dict.fromkeys(pending + report.changes))
+        self._plan_derived(pages, report, out)
+        return out
+
+    def _plan_one_source(self, pc: PageConfig, page: PageText, state: State,
+                         report: RunReport, out: Planned, failed: set[str]) -> None:
+        if not page.exists:
+            report.pages.append(PageResult(pc.title, Outcome.FAILED, "page does not exist"))
+            failed.add(pc.title)
+            return
+        parsed = self.parse(pc, page)
+        report.problems.extend(parsed.problems)
+        old = state.pages.get(pc.title)
+        if old is None:
+            report.notes.append(
+                f"{pc.title}: first run: {len(parsed.events)} events, "
+                f"{len(parsed.hubs)} hubs, {len(parsed.interviews)} interviews recorded")
+        else:
+            report.changes += diff_events(pc.title, [event_from_json(e) for e in
+                                                     old.records.get(EVENTS, [])],
+                                          parsed.events)
+            report.changes += diff_hubs(pc.title, [hub_from_json(h) for h in
+                                                   old.records.get(HUBS, [])], parsed.hubs)
+        out.hubs.extend(parsed.hubs)
+        out.hub_sources.extend(pc.title for _ in parsed.hubs)
+        try:
+            out.plans.append(self.plan_source(pc, page, old, report.changes, parsed))
+        except PageError as exc:
+            report.pages.append(PageResult(pc.title, Outcome.FAILED, exc.message))
+            if isinstance(exc, GuardError) or HUBS in pc.tables:
+                failed.add(pc.title)
+
+    def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
+                    changes: list[Change], parsed: ParsedPage) -> Plan:
+        def new_text_of(parsed_page: ParsedPage, current: str) -> str:
+            try:
+                text = render_page(parsed_page)
+            except RenderRefused as exc:
+                raise RegionError(pc.title, str(exc)) from None
+            if text != current:
+                self.guard(pc, parsed_page, old)
+            return text
+
+        def rebuild(fresh: PageText) -> tuple[str, Records]:
+            reparsed = self.parse(pc, fresh)
+            text = new_text_of(reparsed, fresh.text)
+            return text, self._saved_records(pc, fresh, text, reparsed)
+
+        mine = [c for c in changes if c.page == pc.title]
+        fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
+        summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
+        text = new_text_of(parsed, page.text)
+        return Plan(pc.title, page, text, summary,
+                    PageState(page.revid, self._saved_records(pc, page, text, parsed)),
+                    rebuild)
+
+    def _saved_records(self, pc: PageConfig, page: PageText, text: str,
+                       parsed: ParsedPage) -> Records:
+        """The records of ``text`` (what will be on the wiki), not of the text read: the
+        state then does not depend on whether the page was normalised in this run."""
+        if text == page.text:
+            return records_of(parsed)
+        return records_of(self.parse(pc, PageText(page.title, text, None)))
+
+    @staticmethod
+    def _duplicate_problems(out: Planned) -> list[Problem]:
+        """Two registry rows with one key (``North America``, ``North-America``) are a
+        problem, never merged: the summary counts both, their status page is left."""
+        counts = Counter(h.key for h in out.hubs)
+        first = {h.key: (h, page) for h, page in zip(out.hubs, out.hub_sources, strict=True)}
+        # Duplicates within one page are reported by the parser, with their rows.
+        pages_of: dict[str, set[str]] = {}
+        for hub, page in zip(out.hubs, out.hub_sources, strict=True):
+            pages_of.setdefault(hub.key, set()).add(page)
+        return [Problem(page, HUBS, None, hub.name,
+                        f"hub key {key!r} appears {counts[key]} times in the registry "
+                        f"(pages {', '.join(sorted(pages_of[key]))}): its status page is "
+                        "not edited until one row is renamed")
+                for key, (hub, page) in first.items()
+                if counts[key] > 1 and len(pages_of[key]) > 1]
+
+    def _plan_derived(self, pages: dict[str, PageText], report: RunReport,
+                      out: Planned) -> None:
+        cfg = self.config
+        titles = [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
+                                                       if cfg.summary_page else [])
+        for title in titles:
+            if not out.registry_ok:
+                report.pages.append(PageResult(title, Outcome.FAILED,
+                                               "the hub registry could not be read safely"))
+                continue
+            if not pages[title].exists:
+                report.pages.append(PageResult(title, Outcome.FAILED, "page does not exist"))
+                continue
+            try:
+                hp = next((h for h in cfg.hub_pages if h.title == title), None)
+                plan = (self.plan_hub_page(hp, pages[title], out.hubs, out.derived_changes)
+                        if hp is not None else
+                        self.plan_summary(title, pages[title], out.hubs,
+                                          out.derived_changes))
+            except PageError as exc:
+                report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
+                continue
+            plan.derived = True
+            out.plans.append(plan)
+
+    def plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: list[Hub],
+                      changes: list[Change]) -> Plan:
+        found = [h for h in hubs if h.key == hp.hub]
+        if not found:
+            raise PageError(hp.title, f"hub {hp.hub!r} is not in the registry; not editing")
+        if len(found) > 1:
+            raise PageError(hp.title, f"hub {hp.hub!r} appears {len(found)} times in the "
+                            "registry; not editing")
+        hub, template = found[0], self.config.status_template
+
+        def build(fresh: PageText) -> tuple[str, None]:
+            try:
+                return render_hub_status(fresh.text, hub, template=template,
+                                         today=self.today), None
+            except TemplateMissing:
+                raise PageError(hp.title, f"no {{{{{template}}}}} on the page; not "
+                                "editing") from None
+            except TemplateAmbiguous:
+                raise PageError(hp.title, f"{{{{{template}}}}} appears more than once; "
+                                "not editing") from None
+
+        mine = [c for c in changes if c.key == hub.key and c.kind.startswith("hub")]
+        summary = summarize(mine, prefix=self.config.summary_prefix,
+                            fallback=f"update {{{{{template}}}}} of {hub.name} "
+                                     f"({hub.stage.value})")
+        return Plan(hp.title, page, build(page)[0], summary, PageState(page.revid),
+                    build)
+
+    def plan_summary(self, title: str, page: PageText, hubs: list[Hub],
+                     changes: list[Change]) -> Plan:
+        moves = [c for c in changes if c.kind in ("hub stage", "hub added", "hub removed")]
+        last_change = moves[0].text if moves else None
+        ordered = sorted(hubs, key=lambda h: h.key)
+        template = self.config.summary_template
+
+        def build(fresh: PageText) -> tuple[str, None]:
+            try:
+                return render_summary(fresh.text, ordered, template=template,
+                                      last_change=last_change, today=self.today), None
+            except (TemplateMissing, TemplateAmbiguous) as exc:
+                raise PageError(title, f"{{{{{template}}}}}: "
+                                f"{exc or 'missing or ambiguous'}; not editing") from None
+
+        hub_changes = [c for c in changes if c.kind.startswith("hub")]
+        summary = summarize(hub_changes, prefix=self.config.summary_prefix,
+                            fallback="update hub counts")
+        return Plan(title, page, build(page)[0], summary, PageState(page.revid), build)

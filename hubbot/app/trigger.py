@@ -1,0 +1,67 @@
+"""The "update now" trigger page: an allowed user editing it asks for a run now; hubbot
+notices it in the one batched revision check and answers on the page after the run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hubbot.app.apply import save_on_latest
+from hubbot.app.approval import is_approver
+from hubbot.app.config import Config
+from hubbot.app.model import FAILING, Log, Outcome, RunReport
+from hubbot.app.state import PageState, State
+from hubbot.backends.base import Backend
+from hubbot.core.pages import PageText, Revision
+from hubbot.core.review import render_trigger_answer
+from hubbot.errors import HubbotError
+
+
+def trigger_request(config: Config, backend: Backend, revisions: dict[str, Revision],
+                    state: State, *, now: datetime, log: Log) -> tuple[str | None, bool]:
+    """The user asking for a run, if a new, allowed request is on the trigger page and the
+    last triggered run is older than the configured interval; and whether ``state`` was
+    changed (a request by a user who may not trigger runs is remembered as seen)."""
+    rc = config.review
+    rev = revisions.get(rc.trigger_page or "")
+    if rev is None or rev.revid is None or rev.revid == state.revid(rc.trigger_page or ""):
+        return None, False
+    if state.triggered_at:
+        last = datetime.fromisoformat(state.triggered_at)
+        if now - last < timedelta(minutes=rc.trigger_interval_minutes):
+            log(f"{rc.trigger_page}: update requested, but the last triggered run was too "
+                "recent; it waits for a later run")
+            return None, False
+    user = rev.user or ""
+    if not is_approver(config, backend, user):
+        log(f"{rc.trigger_page}: last edited by {user or '?'}, who may not trigger runs; "
+            "ignored")
+        # Remembered, so later quiet runs do not look the user up again.
+        state.pages[rc.trigger_page or ""] = PageState(rev.revid)
+        return None, True
+    return user, False
+
+
+def answer_trigger(config: Config, backend: Backend, user: str, page: PageText | None,
+                   report: RunReport, state: State, *, now: datetime) -> None:
+    """Write the run's result into ``{{Hubbot update}}`` on the trigger page."""
+    title = config.review.trigger_page or ""
+    saved = [p.title for p in report.pages if p.outcome is Outcome.SAVED]
+    failed = [p.title for p in report.pages if p.outcome in FAILING]
+    result = (f"requested by {user}; saved: {', '.join(saved) or 'none'}; "
+              f"failed: {', '.join(failed) or 'none'}; "
+              f"{len(report.changes)} changes since the last run")
+    status = "failed" if failed else "done"
+    state.triggered_at = now.isoformat(timespec="seconds")
+    if page is None or not page.exists:
+        return
+    when = now.isoformat(timespec="minutes")
+    try:
+        done = save_on_latest(
+            backend, page,
+            lambda text: render_trigger_answer(text, status=status, when=when, result=result),
+            f"{config.summary_prefix}: update run done ({status})")
+    except HubbotError as exc:
+        report.notes.append(f"{title}: could not write the answer: {exc}")
+        return
+    state.pages[title] = PageState(done.revid if done else page.revid)
+    report.notes.append(f"{title}: run requested by {user}: {status}")
