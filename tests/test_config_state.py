@@ -199,3 +199,15 @@ def test_lock_that_cannot_be_created_is_a_clear_error(tmp_path):
         with RunLock(tmp_path / "file" / "run.lock"):
             pass
     assert exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ('aliases = { "Starting" = "warp" }', "unknown stage 'warp'"),
+    ("aliases = 3", "must map words to stages"),
+])
+def test_bad_status_aliases_are_one_clear_line(tmp_path, aliases, message):
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD + f"[status]\n{aliases}\n")
+    with pytest.raises(ConfigError) as exc:
+        load_config(path)
+    assert message in str(exc.value)

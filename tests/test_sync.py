@@ -514,3 +514,37 @@ def test_an_annotation_saved_over_a_human_edit_is_redone_on_their_revision():
                           lambda t: t.replace("{{x}}", "{{x|done}}"), "s")
     assert saves == [(1, "A {{x|done}}"), (3, "A {{x|done}} human")]
     assert texts[done.revid] == "A {{x|done}} human"
+
+
+def test_an_unreadable_status_keeps_the_stage_a_human_set(wiki):
+    write(wiki, "Hubs/Ongoing", ONGOING.replace("|| Implementation ||",
+                                                "|| {{Partial|Pilot}} ||"))
+    s, _ = sync(wiki)
+    report = s.run()
+    problem = next(p for p in report.problems if "unrecognised status" in p.reason)
+    assert problem.page == "Hubs/Ongoing" and "Central and Eastern Europe" in problem.reason
+    assert "stage=planning" in read(wiki, "Wikimedia CEE Hub")  # kept, not "unknown"
+    assert "unknown" not in read(wiki, "Hubs/Summary")
+
+
+def test_summary_counts_are_kept_while_a_registry_row_is_unreadable(wiki):
+    write(wiki, "Hubs/Ongoing", ONGOING.replace(
+        "|}\n<!-- hubbot:hubs end", "|-\n| Regional || || || Pilot || no scope\n|}\n"
+        "<!-- hubbot:hubs end"))
+    s, _ = sync(wiki)
+    s.run()
+    assert "total=1|" in read(wiki, "Hubs/Summary")  # not 2, not a guess
+    write(wiki, "Hubs/Ongoing", ONGOING)
+    s, _ = sync(wiki)
+    s.run()
+    assert "total=2|" in read(wiki, "Hubs/Summary")
+
+
+def test_status_aliases_from_the_config_are_read(wiki):
+    config = (wiki / "hubbot.toml").read_text()
+    (wiki / "hubbot.toml").write_text(config.replace(
+        '[status]\n', '[status]\naliases = { "Starting up" = "pre-pilot" }\n'))
+    write(wiki, "Hubs/Ongoing", ONGOING.replace("|| Implementation ||", "|| Starting up ||"))
+    s, _ = sync(wiki)
+    s.run()
+    assert "stage=pre-pilot" in read(wiki, "Wikimedia CEE Hub")

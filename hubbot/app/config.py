@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hubbot.core.parse import EVENTS, HUBS, INTERVIEWS, Markers
+from hubbot.core.records import Kind, Stage
+from hubbot.core.regions import Markers
+from hubbot.core.vocabulary import parse_aliases
 from hubbot.errors import ConfigError
+
+EVENTS, HUBS, INTERVIEWS = Kind.EVENTS, Kind.HUBS, Kind.INTERVIEWS
 
 TABLE_KINDS = (EVENTS, HUBS, INTERVIEWS)
 
@@ -65,6 +70,8 @@ class Config:
     markers: Markers = field(default_factory=Markers)
     username: str | None = None
     review: ReviewConfig = field(default_factory=ReviewConfig)
+    # extra status words: normalized text -> stage ([status.aliases] "On pause" = "paused")
+    stage_aliases: Mapping[str, Stage] = field(default_factory=dict)
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
@@ -89,7 +96,7 @@ _KNOWN = {
     "bot": {"summary_prefix", "shutoff_page", "shutoff_run_value", "state_path",
             "lock_path", "max_removal_share"},
     "markers": {"start", "end"},
-    "status": {"template", "summary_page", "summary_template"},
+    "status": {"template", "summary_page", "summary_template", "aliases"},
     "review": {"page", "approvers", "approver_groups", "trigger_page",
                "trigger_interval_minutes"},
 }
@@ -296,4 +303,16 @@ def load_config(path: Path | str) -> Config:
         markers=Markers(start, end),
         username=_str(site, "username", where),
         review=review_cfg,
+        stage_aliases=_aliases(status.get("aliases", {}), where),
     )
+
+
+def _aliases(raw: object, where: str) -> dict[str, Stage]:
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in raw.items()):
+        raise ConfigError(f"{where}: [status.aliases] must map words to stages "
+                          '("On pause" = "paused")')
+    try:
+        return parse_aliases(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [status.aliases]: {exc}") from None

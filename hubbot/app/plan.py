@@ -69,6 +69,7 @@ class Planned:
     hub_sources: list[str] = field(default_factory=list)  # the source page of each hub
     derived_changes: list[Change] = field(default_factory=list)
     registry_ok: bool = True
+    unreadable_hub_rows: int = 0  # registry rows that gave no record: counts uncertain
 
 
 class Planner:
@@ -82,7 +83,8 @@ class Planner:
 
     def parse(self, pc: PageConfig, page: PageText) -> ParsedPage:
         return parse_page(page.text, pc.title, context_year=pc.context_year,
-                          markers=self.config.markers)
+                          markers=self.config.markers,
+                          stage_aliases=self.config.stage_aliases)
 
     def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
         """Refuse a write when a table lost more than the allowed share of its rows since
@@ -133,6 +135,7 @@ class Planner:
             report.changes += diff_hubs(pc.title, [hub_from_json(h) for h in
                                                    old.records.get(HUBS, [])], parsed.hubs)
         out.hubs.extend(parsed.hubs)
+        out.unreadable_hub_rows += parsed.unreadable_rows(HUBS)
         out.hub_sources.extend(pc.title for _ in parsed.hubs)
         try:
             out.plans.append(self.plan_source(pc, page, old, report.changes, parsed))
@@ -208,7 +211,7 @@ class Planner:
                 plan = (self.plan_hub_page(hp, pages[title], out.hubs, out.derived_changes)
                         if hp is not None else
                         self.plan_summary(title, pages[title], out.hubs,
-                                          out.derived_changes))
+                                          out.derived_changes, out.unreadable_hub_rows))
             except PageError as exc:
                 report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
                 continue
@@ -244,7 +247,7 @@ class Planner:
                     build)
 
     def plan_summary(self, title: str, page: PageText, hubs: list[Hub],
-                     changes: list[Change]) -> Plan:
+                     changes: list[Change], unreadable_rows: int = 0) -> Plan:
         moves = [c for c in changes if c.kind in ("hub stage", "hub added", "hub removed")]
         last_change = moves[0].text if moves else None
         ordered = sorted(hubs, key=lambda h: h.key)
@@ -253,7 +256,8 @@ class Planner:
         def build(fresh: PageText) -> tuple[str, None]:
             try:
                 return render_summary(fresh.text, ordered, template=template,
-                                      last_change=last_change, today=self.today), None
+                                      last_change=last_change, today=self.today,
+                                      unreadable_rows=unreadable_rows), None
             except (TemplateMissing, TemplateAmbiguous) as exc:
                 raise PageError(title, f"{{{{{template}}}}}: "
                                 f"{exc or 'missing or ambiguous'}; not editing") from None
