@@ -67,8 +67,16 @@ class RunReport:
     human_edits_kept: int = 0  # saves found to follow a human edit, re-applied on it
 
     @property
+    def failed(self) -> list[PageResult]:
+        """The pages that make the run exit 1 (the one definition of "failed")."""
+        return [p for p in self.pages if p.outcome in FAILING]
+
+    @property
     def exit_code(self) -> int:
-        return EXIT_PAGE_FAILED if any(p.outcome in FAILING for p in self.pages) else EXIT_OK
+        return EXIT_PAGE_FAILED if self.failed else EXIT_OK
+
+    def counts(self) -> dict[Outcome, int]:
+        return {o: sum(1 for p in self.pages if p.outcome is o) for o in Outcome}
 
 
 Confirm = Callable[[str, str, str], str]  # (title, diff, summary) -> "y" | "n" | "a" | "q"

@@ -16,7 +16,7 @@ from datetime import date
 from hubbot.app.apply import save_on_latest
 from hubbot.app.approval import approver_of, is_approver
 from hubbot.app.config import Config
-from hubbot.app.model import FAILING, Mode, RunReport
+from hubbot.app.model import Mode, RunReport
 from hubbot.app.sync import Sync
 from hubbot.backends.base import Backend
 from hubbot.core.changes import plain_summary
@@ -110,7 +110,7 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
             stale = ["(the planned change differs)"]
         else:
             fresh = backend.fetch([title])[title]
-            failed = [p.title for p in report.pages if p.outcome in FAILING]
+            failed = [p.title for p in report.failed]
             status = "applied" if not failed else "partly applied"
             note = (f"hubbot ({today.isoformat()}): {status} review {state.rid}, approved "
                     f"by {user}." + (f" Not done: {', '.join(failed)}." if failed else ""))

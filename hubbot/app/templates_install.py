@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Protocol
 
 from hubbot.backends.base import Backend
 from hubbot.backends.files import filename_to_title
@@ -59,13 +58,6 @@ class InstallResult:
         return f"{self.title}: {verb}" + (f" (r{self.revid})" if self.revid else "")
 
 
-class CreatingBackend(Backend, Protocol):
-    """A backend that can also create a page (only the template installer needs that)."""
-
-    def create_page(self, title: str, text: str, summary: str) -> int | None:
-        ...
-
-
 def load_templates(directory: Path | None = None) -> list[TemplatePage]:
     """Every ``*.wikitext`` page in ``directory`` (default: the shipped folder), sorted
     by title so a page comes before its ``/doc``."""
@@ -100,7 +92,7 @@ def _diff(title: str, current: str, wanted: str) -> str:
                                         tofile=f"{title} (wikitemplates)"))
 
 
-def install_templates(backend: CreatingBackend, pages: Sequence[TemplatePage], *,
+def install_templates(backend: Backend, pages: Sequence[TemplatePage], *,
                       write: bool, summary: str,
                       log: Callable[[str], None] = lambda _: None) -> list[InstallResult]:
     """Compare ``pages`` with the wiki and, with ``write``, create or update them.
@@ -137,36 +129,10 @@ def install_templates(backend: CreatingBackend, pages: Sequence[TemplatePage], *
     return results
 
 
-class Out(Protocol):
-    """What the installer needs from the CLI's ``Output``."""
-
-    json: bool
-    stream: IO[str]
-
-    def log(self, line: str, **fields: object) -> None: ...
-
-    def progress(self, line: str) -> None: ...
-
-    def diff(self, text: str) -> str: ...
-
-
-def run_install(backend: CreatingBackend, *, write: bool, out: Out,
-                directory: Path | None = None, summary_prefix: str = "hubbot") -> int:
-    """The command: one line per page (and a diff per update), then a summary line.
-    Returns the exit code: 0, or 1 if a page could not be written."""
-    pages = load_templates(directory)
-    results = install_templates(backend, pages, write=write, log=out.progress,
-                                summary=f"{summary_prefix}: install the templates hubbot "
-                                "uses (from wikitemplates/)")
-    for result in results:
-        out.log(result.line(write), kind="template", page=result.title,
-                action=result.action.value, written=result.written)
-        if result.diff and not out.json:
-            out.stream.write(out.diff(result.diff))
-    counts = {a: sum(1 for r in results if r.action is a) for a in Action}
-    failed = sum(1 for r in results if r.error is not None)
-    prefix = "" if write else "dry run (use --write to save): would "
-    out.log(f"{prefix}create {counts[Action.CREATE]}, update {counts[Action.UPDATE]}; "
-            f"{counts[Action.UP_TO_DATE]} up to date; {failed} failed", kind="summary",
-            exit_code=1 if failed else 0)
-    return 1 if failed else 0
+def run_install(backend: Backend, *, write: bool, log: Callable[[str], None],
+                directory: Path | None = None, summary_prefix: str = "hubbot"
+                ) -> list[InstallResult]:
+    """The command's work: every template page compared and, with ``write``, saved."""
+    return install_templates(backend, load_templates(directory), write=write, log=log,
+                             summary=f"{summary_prefix}: install the templates hubbot "
+                             "uses (from wikitemplates/)")

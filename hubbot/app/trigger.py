@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from hubbot.app.apply import save_on_latest
 from hubbot.app.approval import is_approver
 from hubbot.app.config import Config
-from hubbot.app.model import FAILING, Log, Outcome, RunReport
+from hubbot.app.model import Log, Outcome, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.backends.base import Backend
 from hubbot.core.pages import PageText, Revision
@@ -46,7 +46,7 @@ def answer_trigger(config: Config, backend: Backend, user: str, page: PageText |
     """Write the run's result into ``{{Hubbot update}}`` on the trigger page."""
     title = config.review.trigger_page or ""
     saved = [p.title for p in report.pages if p.outcome is Outcome.SAVED]
-    failed = [p.title for p in report.pages if p.outcome in FAILING]
+    failed = [p.title for p in report.failed]
     result = (f"requested by {user}; saved: {', '.join(saved) or 'none'}; "
               f"failed: {', '.join(failed) or 'none'}; "
               f"{len(report.changes)} changes since the last run")

@@ -60,6 +60,11 @@ class Backend(Protocol):
         """Each user's groups as the wiki says (empty where there are no users)."""
         ...
 
+    def create_page(self, title: str, text: str, summary: str) -> int | None:
+        """Create a page that does not exist yet (only ``hubbot templates install`` does:
+        sync never creates pages). Raises ``EditConflictError`` if it exists by now."""
+        ...
+
     def close(self) -> None:
         """Release what the backend holds."""
         ...

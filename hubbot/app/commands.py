@@ -1,0 +1,48 @@
+"""What each command does, given a loaded config: the CLI parses arguments and prints;
+these compose the app (session, sync, on-wiki review) in the order that loses nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from hubbot.app.config import Config
+from hubbot.app.model import Confirm, Log, Mode, RunReport
+from hubbot.app.onwiki import ReviewOutcome, apply_approved, post_review
+from hubbot.app.session import Where, session
+from hubbot.app.sync import Sync
+from hubbot.errors import UsageError
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    mode: Mode
+    today: date
+    where: Where = Where()
+    force: bool = False
+    accept_removals: bool = False
+    review_page: str | None = None  # post the dry run for review ("": the configured page)
+
+
+def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = None,
+             log: Log | None = None) -> RunReport:
+    """One sync run. The lock is taken before logging in (a dry run takes none)."""
+    if options.review_page is not None and options.mode is not Mode.DRY_RUN:
+        raise UsageError("--review-page goes with --dry-run")
+    with session(config, options.where, lock=options.mode is not Mode.DRY_RUN) as backend:
+        report = Sync(config, backend, mode=options.mode, today=options.today,
+                      confirm=confirm, log=log, force=options.force,
+                      accept_removals=options.accept_removals).run()
+        if options.review_page is not None:
+            title = options.review_page or None
+            rid = post_review(config, backend, report, today=options.today,
+                              page_title=title)
+            report.notes.append(f"review {rid} posted to {title or config.review.page}")
+    return report
+
+
+def run_apply_approved(config: Config, where: Where, *, today: date,
+                       log: Log | None = None) -> ReviewOutcome:
+    """Apply the approved on-wiki review (under the run lock)."""
+    with session(config, where, lock=True) as backend:
+        return apply_approved(config, backend, today=today, log=log)
