@@ -6,11 +6,11 @@ from datetime import date
 
 import mwparserfromhell
 
+from hubbot.core.escape import escape_pre
 from hubbot.core.pages import HistoryEntry
 from hubbot.core.review import (
     PlannedEdit,
     approving_edit,
-    escape_diff,
     read_review,
     render_review,
     review_id,
@@ -40,7 +40,7 @@ def test_review_page_round_trips_and_the_diff_is_inert():
     assert state.revisions == {"Hubs": 12, "Hubs/Ongoing": 7}
     code = mwparserfromhell.parse(text)
     assert [str(t.name) for t in code.filter_templates()] == ["Hubbot review"]
-    assert "</pre>" not in escape_diff("</pre>") and "{{" not in escape_diff("{{x}}")
+    assert "</pre>" not in escape_pre("</pre>") and "{{" not in escape_pre("{{x}}")
 
 
 def test_approval_is_the_edit_that_switched_the_status():

@@ -13,35 +13,39 @@ from __future__ import annotations
 import html
 import re
 
-_ALWAYS = {
-    "|": "&#124;",
-    "{": "&#123;",
-    "}": "&#125;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "~": "&#126;",
+# The one table: every character that could act in wikitext, and the entity that shows it
+# without acting. ``escape_param`` writes the structural ones always and the others where
+# they would act; ``escape_pre`` (a diff inside <pre>) writes all of them.
+ENTITIES = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", "[": "&#91;",
+    "]": "&#93;", "|": "&#124;", "~": "&#126;", "'": "&#39;", "_": "&#95;",
 }
+_ALWAYS = {ch: ENTITIES[ch] for ch in "|{}[]<>~"}
 _AMP_ENTITY = re.compile(r"&(?=#?\w+;)")
 _MAGIC = re.compile(r"__([A-Z]+)__")
-
-
+_QUOTES = re.compile(r"'(?=')")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _escape(value: str) -> str:
     text = " ".join(value.replace("\r", "\n").split("\n"))
     text = _CONTROL.sub("", text)  # MediaWiki cannot store them anyway
-    text = _AMP_ENTITY.sub("&amp;", text)  # "&nbsp;" in a value stays literal text
+    text = _AMP_ENTITY.sub(ENTITIES["&"], text)  # "&nbsp;" in a value stays literal text
     text = "".join(_ALWAYS.get(ch, ch) for ch in text)
-    text = re.sub(r"'(?=')", "&#39;", text).replace("://", "&#58;//")  # bold, URLs
-    return _MAGIC.sub(r"&#95;_\1__", text)  # __NOTOC__ and friends
+    text = _QUOTES.sub(ENTITIES["'"], text).replace("://", "&#58;//")  # bold, URLs
+    return _MAGIC.sub(ENTITIES["_"] + r"_\1__", text)  # __NOTOC__ and friends
 
 
 def escape_param(value: str) -> str:
     """``value`` as a named template parameter's value."""
     return _escape(value)
+
+
+def escape_pre(text: str) -> str:
+    """Text made inert for a ``<pre>`` block (a diff on a review page): no tag
+    (``</pre>``, ``<script>``), template, link, signature or magic word survives; it reads
+    the same rendered. Newlines stay."""
+    return "".join(ENTITIES.get(ch, ch) for ch in text)
 
 
 def unescape(value: str) -> str:

@@ -16,23 +16,12 @@ from datetime import date
 
 import mwparserfromhell
 
-from hubbot.core.escape import escape_param
+from hubbot.core.escape import escape_param, escape_pre
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.status import TemplateMissing, _find
+from hubbot.core.status import TemplateMissing, find_template
 
 REVIEW_TEMPLATE = "Hubbot review"
 TRIGGER_TEMPLATE = "Hubbot update"
-
-_DIFF_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;",
-                  "[": "&#91;", "]": "&#93;", "|": "&#124;", "~": "&#126;",
-                  "'": "&#39;", "_": "&#95;"}
-
-
-def escape_diff(diff: str) -> str:
-    """Diff text made inert for a ``<pre>`` block: no tag (``</pre>``, ``<script>``), no
-    template, link, signature or magic word survives; it reads the same rendered."""
-    return "".join(_DIFF_ENTITIES.get(ch, ch) for ch in diff)
-
 
 @dataclass(frozen=True)
 class PlannedEdit:
@@ -88,7 +77,7 @@ def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str
     for e in edits:
         lines += [f"== {escape_param(e.title)} ==",
                   f"Edit summary: <code>{escape_param(e.summary)}</code>",
-                  "<pre>" + escape_diff(e.diff.rstrip("\n")) + "</pre>", ""]
+                  "<pre>" + escape_pre(e.diff.rstrip("\n")) + "</pre>", ""]
     return "\n".join(lines)
 
 
@@ -102,7 +91,7 @@ class ReviewState:
 def read_review(text: str) -> ReviewState | None:
     """The review template's values, None if the page has none (or more than one)."""
     try:
-        tpl = _find(mwparserfromhell.parse(text), REVIEW_TEMPLATE)
+        tpl = find_template(mwparserfromhell.parse(text), REVIEW_TEMPLATE)
     except (TemplateMissing, ValueError):
         return None
 
@@ -115,7 +104,7 @@ def read_review(text: str) -> ReviewState | None:
 def set_review_status(text: str, status: str, note: str | None = None) -> str:
     """The review page with its status changed (and a note appended), in place."""
     code = mwparserfromhell.parse(text)
-    tpl = _find(code, REVIEW_TEMPLATE)
+    tpl = find_template(code, REVIEW_TEMPLATE)
     tpl.add("status", status, preserve_spacing=True)
     out = str(code)
     if note:
@@ -141,7 +130,7 @@ def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> 
     set in place if present, else appended."""
     code = mwparserfromhell.parse(text)
     try:
-        tpl = _find(code, TRIGGER_TEMPLATE)
+        tpl = find_template(code, TRIGGER_TEMPLATE)
     except (TemplateMissing, ValueError):
         return (text.rstrip("\n") + f"\n{{{{{TRIGGER_TEMPLATE}|status={status}|run={when}"
                 f"|result={escape_param(result)}}}}}\n")

@@ -37,7 +37,9 @@ def normalize_template_name(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _find(code: Wikicode, template: str) -> Template:
+def find_template(code: Wikicode, template: str) -> Template:
+    """The one call of ``template`` in ``code``. Raises ``TemplateMissing`` or
+    ``TemplateAmbiguous``."""
     want = normalize_template_name(template)
     calls = [t for t in code.filter_templates(recursive=True)
              if normalize_template_name(str(t.name)) == want]
@@ -70,7 +72,7 @@ def _set(tpl: Template, name: str, value: str) -> bool:
 
 def _apply(text: str, template: str, values: list[tuple[str, str]], today: date) -> str:
     code = mwparserfromhell.parse(text)
-    tpl = _find(code, template)
+    tpl = find_template(code, template)
     changed = False
     for name, value in values:
         changed = _set(tpl, name, value) or changed
@@ -127,7 +129,7 @@ def render_summary(text: str, hubs: Sequence[Hub], *, template: str = "Hubs summ
     ``TemplateMissing`` / ``TemplateAmbiguous`` as ``render_hub_status`` does.
     """
     code = mwparserfromhell.parse(text)
-    tpl = _find(code, template)
+    tpl = find_template(code, template)
     values: list[tuple[str, str]] = []
     for name, count in summary_counts(hubs, unreadable_rows).items():
         if count is not None and (name == "total" or count or tpl.has(name)):
