@@ -27,7 +27,13 @@ def page(rid="R1", status="pending"):
 
 
 def test_review_id_depends_on_exactly_the_change():
-    assert review_id(EDITS) == review_id(list(EDITS))
+    two = [*EDITS, PlannedEdit("Hubs/Ongoing", 7, "registry", "hubbot: y", "")]
+    # the same change planned in another order, with other summaries and diffs: same id
+    again = [PlannedEdit(e.title, e.base_revid, e.new_text, "other summary", "other diff")
+             for e in reversed(two)]
+    assert review_id(again) == review_id(two)
+    assert review_id(two) != review_id(EDITS)
+    assert review_id(EDITS).startswith("R") and len(review_id(EDITS)) == 13
     other = [PlannedEdit("Hubs", 13, "new text", "hubbot: x", "")]
     assert review_id(other) != review_id(EDITS)
     assert review_id([PlannedEdit("Hubs", 12, "new text!", "", "")]) != review_id(EDITS)
