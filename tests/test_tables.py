@@ -3,7 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.core.tables import Mask, find_tables
+from hubbot.core.mask import Mask
+from hubbot.core.tables import find_tables
 
 TABLE = """intro {{Template with {| inside}}
 <!-- {| not a table either -->

@@ -16,8 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from hubbot.core.datecell import plan_date_edit
+from hubbot.core.mask import Mask
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
+from hubbot.core.readers import READERS
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, Stage
 from hubbot.core.regions import (
     Markers,
@@ -26,7 +28,7 @@ from hubbot.core.regions import (
     find_region,
     near_miss_markers,
 )
-from hubbot.core.tables import Mask, Table, find_tables
+from hubbot.core.tables import Table, find_tables
 
 EVENTS, HUBS, INTERVIEWS = Kind.EVENTS, Kind.HUBS, Kind.INTERVIEWS
 REGION_KINDS = (Kind.EVENTS, Kind.HUBS)
@@ -178,7 +180,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             continue
         kind, columns, width = found
         ctx = Context(title, text, kind, columns, context_year, stage_aliases)
-        rows, _ = read_table(ctx, table, width)
+        rows = read_table(ctx, table, width, READERS[kind])
         region = regions.get(kind)
         inside = region if region and region.inner_start <= table.start \
             and table.end <= region.inner_end else None

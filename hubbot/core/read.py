@@ -6,7 +6,7 @@ names the page, the table, the row (as MediaWiki numbers it: the table's first r
 row is row 1) and the cell it could not read. Rows joined by ``rowspan`` share a block;
 a year section ("2022") gives its year to dates written without one.
 
-Kinds are registered in ``READERS``: one reader per ``Kind``.
+Each kind's reader (rows -> records) lives in ``hubbot.core.readers`` (``READERS``).
 """
 
 from __future__ import annotations
@@ -25,16 +25,12 @@ from hubbot.core.records import (
     Kind,
     Problem,
     Stage,
-    slugify,
 )
 from hubbot.core.tables import Cell, Row, Table
-from hubbot.core.vocabulary import read_stage, read_types
 from hubbot.core.wikitext import (
     Flat,
     flatten,
-    title_without_trailing_links,
     visible,
-    without_mylanguage,
 )
 
 
@@ -141,88 +137,6 @@ class Context:
         return pr.date_span
 
 
-def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:
-    when = ctx.date(pr, "date", year)
-    flat = ctx.flat(pr, "event")
-    title = title_without_trailing_links(flat)
-    if not title:
-        if flat.links:
-            title = flat.links[0].label
-        else:
-            ctx.problem(pr, "empty event title")
-            return
-    if when is None:
-        return
-    date_text = flatten(ctx.cell_text(pr.date_cell)).text if pr.date_cell else ""
-    raw = ctx.cell_text(pr.cells[ctx.columns["event"]]).strip()
-    pr.record = Event(when, title, tuple(flat.links), date_text, raw)
-    if year is not None and when.start is not None and not pr.year_from_section:
-        last = (when.end or when.start).year
-        if not when.start.year <= year <= last:
-            pr.stuck = "its date is outside its section"
-            ctx.problem(pr, f"date outside its section ({year})", date_text)
-
-
-_NAME = r"([^.;,()\n]+?)"
-_FISCAL = [re.compile(_NAME + r"\s+is\s+the\s+fiscal\s+sponsor", re.I),
-           re.compile(r"fiscal\s+sponsor(?:\s+is|:)\s*" + _NAME + r"\s*(?:[.;,()]|$)", re.I)]
-_LEGAL = [re.compile(r"legally\s+registered\s+as\s+" + _NAME + r"\s*(?:[.;,()]|$)", re.I),
-          re.compile(r"legal\s+entity:\s*" + _NAME + r"\s*(?:[.;,()]|$)", re.I)]
-
-
-def _first_match(patterns: list[re.Pattern[str]], text: str) -> str | None:
-    for pattern in patterns:
-        m = pattern.search(text)
-        if m:
-            return m.group(1).strip()
-    return None
-
-
-def _read_hub(ctx: Context, pr: ParsedRow, year: int | None) -> None:
-    scope_raw = ctx.cell_text(pr.cells[ctx.columns["scope"]])
-    scope = flatten(scope_raw)
-    name = scope.text
-    if not name:
-        ctx.problem(pr, "empty scope", scope.shown)
-        return
-    type_text = ctx.flat(pr, "type").text
-    types = read_types(type_text)
-    if not types:
-        ctx.problem(pr, f"unrecognised type {type_text!r} of hub {name}", type_text)
-    status = ctx.flat(pr, "status")
-    stage = read_stage(status.text, ctx.stage_aliases, opaque=status.opaque)
-    if stage is Stage.UNKNOWN:
-        ctx.problem(pr, f"unrecognised status {status.shown!r} of hub {name}; "
-                    "its status template keeps its current stage", status.shown)
-    details_raw = ctx.cell_text(pr.cells[ctx.columns["details"]])
-    details = flatten(details_raw).text
-    page = next((without_mylanguage(link.target) for link in scope.links
-                 if not link.target.startswith(("http:", "https:", "//"))), None)
-    pr.record = Hub(
-        key=slugify(name), name=name, types=types, stage=stage, stage_raw=status.text,
-        scope_wikitext=scope_raw.strip(), details=details_raw.strip(), page=page,
-        fiscal_sponsor=_first_match(_FISCAL, details),
-        legal_entity=_first_match(_LEGAL, details),
-    )
-
-
-def _read_interview(ctx: Context, pr: ParsedRow, year: int | None) -> None:
-    when = ctx.date(pr, "date", year)
-    group = ctx.flat(pr, "name").text
-    persons = ctx.flat(pr, "persons").text
-    if when is None:
-        return
-    date_text = flatten(ctx.cell_text(pr.date_cell)).text if pr.date_cell else ""
-    pr.record = Interview(group, persons, when, date_text)
-
-
-Reader = Callable[[Context, ParsedRow, int | None], None]
-READERS: dict[Kind, Reader] = {
-    Kind.EVENTS: _read_event,
-    Kind.HUBS: _read_hub,
-    Kind.INTERVIEWS: _read_interview,
-}
-
 # --- rows, sections and rowspans ----------------------------------------------------------
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -243,16 +157,18 @@ def _classify_row(row: Row, width: int, seen_data: bool) -> RowKind | None:
     return None
 
 
-def read_table(ctx: Context, table: Table, width: int) -> tuple[list[ParsedRow],
-                                                                 list[Problem]]:
-    """Every row of ``table`` read (see the module docstring), and table-level problems."""
+Reader = Callable[[Context, ParsedRow, int | None], None]
+
+
+def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[ParsedRow]:
+    """Every row of ``table`` read (see the module docstring); ``reader`` turns a data
+    row into a record (``hubbot.core.readers.READERS[kind]``)."""
     text = ctx.text
     rows: list[ParsedRow] = []
     carried: dict[int, tuple[Cell, int, int]] = {}  # column -> (cell, rows left, block)
     number = block = section = 0
     seen_data = False
     year: int | None = None
-    reader = READERS[ctx.kind]
     for row in table.rows:
         shown = tuple(flatten(text[c.start:c.end]).shown for c in row.cells)
         kind = _classify_row(row, width, seen_data)
@@ -288,7 +204,7 @@ def read_table(ctx: Context, table: Table, width: int) -> tuple[list[ParsedRow],
             pr.kind = RECORD
         rows.append(pr)
     _close_spans(rows, carried)
-    return rows, []
+    return rows
 
 
 def _close_spans(rows: list[ParsedRow], carried: dict[int, tuple[Cell, int, int]]) -> None:

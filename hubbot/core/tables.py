@@ -13,76 +13,11 @@ mwparserfromhell parse is superlinear on large tables, this scanner is linear.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
-_OPAQUE_TAGS = "nowiki|pre|syntaxhighlight|source|math|score|templatedata|graph"
-_TOKEN = re.compile(
-    r"<!--|\{\{|\}\}|<(" + _OPAQUE_TAGS + r")\b[^>]*?(/?)>",
-    re.IGNORECASE,
-)
-
-
-class Mask:
-    """Spans of ``text`` in which wiki table syntax is not recognised."""
-
-    def __init__(self, text: str) -> None:
-        spans: list[tuple[int, int]] = []
-        depth = 0
-        tpl_start = 0
-        pos = 0
-        n = len(text)
-        while pos < n:
-            m = _TOKEN.search(text, pos)
-            if m is None:
-                break
-            tok = m.group(0)
-            if tok == "<!--":
-                end = text.find("-->", m.end())
-                end = n if end < 0 else end + 3
-                if depth == 0:
-                    spans.append((m.start(), end))
-                pos = end
-            elif tok == "{{":
-                if depth == 0:
-                    tpl_start = m.start()
-                depth += 1
-                pos = m.end()
-            elif tok == "}}":
-                if depth > 0:
-                    depth -= 1
-                    if depth == 0:
-                        spans.append((tpl_start, m.end()))
-                pos = m.end()
-            else:  # an opaque tag
-                if m.group(2):  # self-closing
-                    pos = m.end()
-                    continue
-                close = re.compile(r"</" + re.escape(m.group(1)) + r"\s*>", re.IGNORECASE)
-                cm = close.search(text, m.end())
-                if cm is None:  # unclosed: MediaWiki shows it literally
-                    pos = m.end()
-                    continue
-                if depth == 0:
-                    spans.append((m.start(), cm.end()))
-                pos = cm.end()
-        # An unclosed "{{" is literal text for MediaWiki: it masks nothing.
-        self.starts = [s for s, _ in spans]
-        self.ends = [e for _, e in spans]
-
-    def covers(self, pos: int) -> bool:
-        """True if ``pos`` lies inside a masked span."""
-        i = bisect_right(self.starts, pos) - 1
-        return i >= 0 and pos < self.ends[i]
-
-    def end_of(self, pos: int) -> int:
-        """End of the masked span covering ``pos`` (``pos`` itself if none)."""
-        i = bisect_right(self.starts, pos) - 1
-        if i >= 0 and pos < self.ends[i]:
-            return self.ends[i]
-        return pos
-
+from hubbot.core.mask import Mask
 
 _SPAN_ATTR = re.compile(r"\b(row|col)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 
@@ -192,6 +127,14 @@ def find_tables(text: str, mask: Mask | None = None) -> list[Table]:
     return scan.run()
 
 
+class _Line(NamedTuple):
+    pos: int  # start of the line
+    lead: int  # its first character that counts (after blanks and comments)
+    end: int  # the newline ending it (or the end of the text)
+    next: int  # where the next line starts
+    head: str  # its first two characters that count ("" inside a masked span)
+
+
 class _Scanner:
     """The line loop of ``find_tables``, with its state in one place."""
 
@@ -221,105 +164,116 @@ class _Scanner:
         if self.row is not None:
             self.row.end = self.trivia if self.trivia is not None else at
 
+    def _line(self, pos: int) -> _Line | int:
+        """The line at ``pos`` as MediaWiki reads it (comments before its markup skipped),
+        or where to go on when the line holds only comments (trivia between rows)."""
+        text, mask, n = self.text, self.mask, len(self.text)
+        nl = text.find("\n", pos)
+        line_end = n if nl < 0 else nl
+        lead = pos
+        while lead < line_end and text[lead] in " \t":
+            lead += 1
+        if text.startswith("<!--", lead):
+            after = lead
+            while text.startswith("<!--", after) and mask.end_of(after) > after:
+                after = mask.end_of(after)
+                while after < n and text[after] in " \t":
+                    after += 1
+            if after >= n or text[after] in "\r\n":
+                if self.table is not None:
+                    if self.depth == 1 and self.trivia is None:
+                        self.trivia = pos
+                    end_nl = text.find("\n", after)
+                    return n if end_nl < 0 else end_nl + 1
+            elif "\n" in text[lead:after]:  # a comment over lines, then markup: one line
+                line_end = text.find("\n", after)
+                line_end = n if line_end < 0 else line_end
+            lead = after if after < n and text[after] not in "\r\n" else lead
+        next_pos = line_end + 1 if line_end < n else n
+        head = text[lead:lead + 2] if not mask.covers(lead) else ""
+        return _Line(pos, lead, line_end, next_pos, head)
+
     def run(self) -> list[Table]:
-        text, mask = self.text, self.mask
-        n = len(text)
+        n = len(self.text)
         pos = 0
         while pos < n:
-            nl = text.find("\n", pos)
-            line_end = n if nl < 0 else nl
-            next_pos = n if nl < 0 else nl + 1
-            lead = pos
-            while lead < line_end and text[lead] in " \t":
-                lead += 1
-            if text.startswith("<!--", lead):
-                # MediaWiki removes comments before it reads tables: skip them. If only
-                # comments and blanks fill the line(s), those lines are trivia.
-                after = lead
-                while text.startswith("<!--", after) and mask.end_of(after) > after:
-                    after = mask.end_of(after)
-                    while after < n and text[after] in " \t":
-                        after += 1
-                if after >= n or text[after] in "\r\n":
-                    if self.table is not None:
-                        end_nl = text.find("\n", after)
-                        if self.depth == 1 and self.trivia is None:
-                            self.trivia = pos
-                        pos = n if end_nl < 0 else end_nl + 1
-                        continue
-                elif "\n" in text[lead:after]:
-                    # a comment spanning lines, then markup: one logical line
-                    lead = after
-                    line_end = text.find("\n", after)
-                    line_end = n if line_end < 0 else line_end
-                    next_pos = line_end + 1 if line_end < n else n
-                else:
-                    lead = after
-            structural = not mask.covers(lead)
-            head = text[lead:lead + 2] if structural else ""
-            if head == "{|":
-                self.depth += 1
-                if self.depth == 1:
-                    self.table = Table(start=lead, end=n, body_start=next_pos, tail_start=n,
-                                       closed=False)
-                    self.row = self.cell = None
-                    self.trivia = None
-                else:
-                    self._extend(line_end, next_pos)
-                pos = next_pos
+            line = self._line(pos)
+            if isinstance(line, int):
+                pos = line
                 continue
-            if self.table is None:
-                pos = next_pos
-                continue
-            if head == "|}":
-                self.depth -= 1
-                if self.depth == 0:
-                    self._close_row(pos)
-                    self.table.tail_start = self.trivia if self.trivia is not None else pos
-                    self.table.end = lead + 2  # the rest of the "|}" line is not the table's
-                    self.table.closed = True
-                    self.tables.append(self.table)
-                    self.table = self.row = self.cell = None
-                    self.trivia = None
-                else:
-                    self._extend(line_end, next_pos)
-                pos = next_pos
-                continue
-            if self.depth > 1:
-                self._extend(line_end, next_pos)
-            elif head == "|-":
-                self._close_row(pos)
-                start = self.trivia if self.trivia is not None else pos
-                self.row = Row(start=start, end=next_pos, separator=pos)
-                self.table.rows.append(self.row)
-                self.trivia = None
-                self.cell = None
-            elif head == "|+":
-                if not self.table.rows:
-                    self.table.body_start = next_pos
-                self.cell = None
-                self.trivia = None
-            elif head[:1] in ("|", "!"):
-                marker = head[:1]
-                if self.row is None:
-                    start = self.trivia if self.trivia is not None else pos
-                    self.row = Row(start=start, end=next_pos)
-                    self.table.rows.append(self.row)
-                seps = ("||", "!!") if marker == "!" else ("||",)
-                for s, e in _split_top_level(text, lead + 1, line_end, seps, mask):
-                    self.cell = _make_cell(text, marker, s, e, mask)
-                    self.row.cells.append(self.cell)
-                self.row.end = next_pos
-                self.trivia = None
-            elif text[pos:line_end].strip() == "":
-                if self.trivia is None:
-                    self.trivia = pos
+            if line.head == "{|":
+                self._open(line)
+            elif self.table is None:
+                pass
+            elif line.head == "|}":
+                self._close(line)
+            elif self.depth > 1:
+                self._extend(line.end, line.next)
             else:
-                self._extend(line_end, next_pos)
-            pos = next_pos
+                self._in_table(line)
+            pos = line.next
         if self.table is not None:  # unclosed table runs to the end of the text
             if self.row is not None:
                 self.row.end = n
             self.table.tail_start = n
             self.tables.append(self.table)
         return self.tables
+
+    def _open(self, line: _Line) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            self.table = Table(start=line.lead, end=len(self.text), body_start=line.next,
+                               tail_start=len(self.text), closed=False)
+            self.row = self.cell = None
+            self.trivia = None
+        elif self.table is not None:
+            self._extend(line.end, line.next)
+
+    def _close(self, line: _Line) -> None:
+        assert self.table is not None
+        self.depth -= 1
+        if self.depth > 0:
+            self._extend(line.end, line.next)
+            return
+        self._close_row(line.pos)
+        self.table.tail_start = self.trivia if self.trivia is not None else line.pos
+        self.table.end = line.lead + 2  # the rest of the "|}" line is not the table's
+        self.table.closed = True
+        self.tables.append(self.table)
+        self.table = self.row = self.cell = None
+        self.trivia = None
+
+    def _in_table(self, line: _Line) -> None:
+        """A line of a top-level table: a row separator, caption, cells or more text."""
+        table, head = self.table, line.head
+        assert table is not None
+        if head == "|-":
+            self._close_row(line.pos)
+            start = self.trivia if self.trivia is not None else line.pos
+            self.row = Row(start=start, end=line.next, separator=line.pos)
+            table.rows.append(self.row)
+            self.trivia = self.cell = None
+        elif head == "|+":
+            if not table.rows:
+                table.body_start = line.next
+            self.trivia = self.cell = None
+        elif head[:1] in ("|", "!"):
+            self._cells(line, head[:1])
+        elif self.text[line.pos:line.end].strip() == "":
+            if self.trivia is None:
+                self.trivia = line.pos
+        else:
+            self._extend(line.end, line.next)
+
+    def _cells(self, line: _Line, marker: str) -> None:
+        assert self.table is not None
+        if self.row is None:
+            start = self.trivia if self.trivia is not None else line.pos
+            self.row = Row(start=start, end=line.next)
+            self.table.rows.append(self.row)
+        seps = ("||", "!!") if marker == "!" else ("||",)
+        for s, e in _split_top_level(self.text, line.lead + 1, line.end, seps, self.mask):
+            self.cell = _make_cell(self.text, marker, s, e, self.mask)
+            self.row.cells.append(self.cell)
+        self.row.end = line.next
+        self.trivia = None

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 
 import mwparserfromhell
@@ -36,6 +35,7 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
+from hubbot.core.display import display_wikitext
 from hubbot.core.records import Link
 
 OPAQUE = "\ufffc"  # where the output of a template hubbot does not interpret stands
@@ -64,8 +64,6 @@ _HTML_TAGS = frozenset(
     "abbr dfn kbd samp data time mark br wbr hr li dt dd td th tr q nowiki math chem "
     "syntaxhighlight source poem score indicator section categorytree charinsert hiero "
     "inputbox graph mapframe maplink timeline translate tvar languages".split())
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
 
 LINK_OPEN, LINK_CLOSE = "\x02", "\x03"  # brackets around link labels in ``Flat.marked``
 
@@ -112,71 +110,6 @@ class _Out:
             self.marked.append(value)
 
 
-def _param(tpl: Template, name: str) -> str | None:
-    return str(tpl.get(name).value) if tpl.has(name) else None
-
-
-def _dmy(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def _date_param(value: str) -> str:
-    """``{{date|2022-03-12}}`` shows "12 March 2022"; anything else as written."""
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value)
-    if m:
-        try:
-            return _dmy(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
-            pass
-    return value
-
-
-def _dts(tpl: Template) -> str | None:
-    """``{{dts|2022|3|12}}`` / ``{{dts|2022-03-12}}``: "12 March 2022"."""
-    parts = [(_param(tpl, str(i)) or "").strip() for i in (1, 2, 3)]
-    if parts[0] and not parts[1]:
-        return _date_param(parts[0])
-    if not parts[0].isdigit():
-        return None
-    year = int(parts[0])
-    month_text = parts[1]
-    month = (int(month_text) if month_text.isdigit() else
-             next((i for i, name in enumerate(_MONTHS, 1)
-                   if name.casefold().startswith(month_text.casefold()[:3])), 0)
-             if month_text else 0)
-    if not 1 <= month <= 12:
-        return str(year)
-    if not parts[2]:
-        return f"{_MONTHS[month - 1]} {year}"
-    try:
-        return _dmy(date(year, month, int(parts[2])))
-    except ValueError:
-        return None
-
-
-def _template_wikitext(tpl: Template) -> str | None:
-    """The wikitext a display or link template stands for, None if not interpreted."""
-    name = " ".join(str(tpl.name).replace("_", " ").split()).casefold()
-    name = name.removeprefix("template:").strip()
-    if name in ("nowrap", "nobr", "no wrap"):
-        return _param(tpl, "1") or ""
-    if name == "sort":
-        shown = _param(tpl, "2")
-        return shown if shown is not None else (_param(tpl, "1") or "")
-    if name == "dts":
-        return _dts(tpl)
-    if name == "date":
-        value = _param(tpl, "1")
-        return None if value is None else _date_param(value)
-    if name in ("ll", "langlink", "tl-ml"):
-        page = (_param(tpl, "1") or "").strip()
-        label = _param(tpl, "2")
-        if not page:
-            return None
-        return f"[[Special:MyLanguage/{page}|{label if label is not None else page}]]"
-    return None
-
-
 def _walk(nodes: Iterable[object], out: _Out, *, record: bool = True) -> None:
     for node in nodes:
         if isinstance(node, Text):
@@ -184,7 +117,7 @@ def _walk(nodes: Iterable[object], out: _Out, *, record: bool = True) -> None:
         elif isinstance(node, (Comment, Argument)):
             continue
         elif isinstance(node, Template):
-            expanded = _template_wikitext(node)
+            expanded = display_wikitext(node)
             if expanded is None:
                 out.opaque = True
                 out.shown.append(OPAQUE)
