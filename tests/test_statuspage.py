@@ -24,7 +24,7 @@ def render(run_time: str = "2026-11-25 16:00 UTC", problems=PROBLEMS) -> str:
 
 def test_every_page_and_problem_is_listed_with_its_first_sighting():
     text = render()
-    assert "[[:Hubs]] || saved" in text
+    assert "[[:Hubs]]" not in text.split("== Problems ==")[0]  # saved: in the history
     assert "[[:ESEAP Hub]] || skipped" in text
     assert "after the summit" in text and "2026-11-20" in text
     assert "[[User:Hubbot]]" in text
@@ -46,3 +46,20 @@ def test_only_the_time_moved_is_the_same_content():
 def test_a_problem_keeps_its_identity_when_its_row_moves():
     moved = Problem("Hubs", "events", 9, "after  the summit", "bad date (unrecognised date)")
     assert problem_key(moved) == problem_key(PROBLEMS[0])
+
+
+def test_the_report_goes_between_the_markers_and_nothing_else_moves():
+    from hubbot.core.regions import RegionProblem
+    from hubbot.core.statuspage import splice_status
+
+    page = ("Intro by a human.\n<!-- hubbot:status start -->\nold\n"
+            "<!-- hubbot:status end -->\nTalk below.\n")
+    out = splice_status(page, "new report\n")
+    assert out == page.replace("\nold\n", "\nnew report\n")
+    assert splice_status(out, "new report\n") == out
+    try:
+        splice_status("no markers", "x")
+    except RegionProblem as exc:
+        assert "hubbot:status start" in str(exc)
+    else:
+        raise AssertionError("a page without a region must not be written")

@@ -548,3 +548,64 @@ def test_status_aliases_from_the_config_are_read(wiki):
     s, _ = sync(wiki)
     s.run()
     assert "stage=pre-pilot" in read(wiki, "Wikimedia CEE Hub")
+
+
+STATUS = ("Reports of hubbot's runs (written by the bot between the markers).\n"
+          "<!-- hubbot:status start -->\n<!-- hubbot:status end -->\nTalk below.\n")
+
+
+def with_status_page(wiki):
+    config = (wiki / "hubbot.toml").read_text()
+    (wiki / "hubbot.toml").write_text(config + '\n[status_page]\ntitle = "User:Hubbot/Status"'
+                                      '\ndocs_page = "User:Hubbot"\n')
+    write(wiki, "User:Hubbot/Status", STATUS)
+
+
+def test_the_status_page_reports_pages_and_problems_and_keeps_first_sightings(wiki):
+    with_status_page(wiki)
+    write(wiki, "Hubs", HUBS.replace("| 12 March 2022 ||", "| after the summit ||"))
+    s, _ = sync(wiki)
+    report = s.run()
+    status = read(wiki, "User:Hubbot/Status")
+    assert status.startswith("Reports of hubbot's runs") and status.endswith("Talk below.\n")
+    assert "after the summit" in status and "[[:Hubs]]" in status
+    assert "bad date" in status and TODAY.isoformat() in status
+    assert next(p for p in report.pages if p.title == "User:Hubbot/Status").outcome \
+        is Outcome.SAVED
+    # Later runs: a quiet one makes no edit; a changed one keeps the first sighting.
+    s, backend = sync(wiki)
+    assert s.run().quiet and backend.saves == []
+    write(wiki, "Hubs/Ongoing", ONGOING.replace("|| Planning ||", "|| Planning? ||"))
+    s = Sync(load_config(wiki / "hubbot.toml"), Recorder(wiki / "pages"), today=date(2026, 12, 1))
+    s.run()
+    rows = read(wiki, "User:Hubbot/Status").splitlines()
+    assert next(r for r in rows if "after the summit" in r).endswith(TODAY.isoformat())
+    assert next(r for r in rows if "Planning?" in r).endswith("2026-12-01")
+
+
+def test_only_the_time_changed_means_no_status_edit(wiki):
+    with_status_page(wiki)
+    sync(wiki)[0].run()
+    s, backend = sync(wiki, force=True)
+    s.run()
+    assert "User:Hubbot/Status" not in [title for title, _ in backend.saves]
+
+
+def test_a_status_page_without_markers_fails_and_edits_nothing(wiki):
+    with_status_page(wiki)
+    write(wiki, "User:Hubbot/Status", "Someone's notes.\n")
+    report = sync(wiki)[0].run()
+    result = next(p for p in report.pages if p.title == "User:Hubbot/Status")
+    assert result.outcome is Outcome.FAILED and "hubbot:status start" in result.message
+    assert read(wiki, "User:Hubbot/Status") == "Someone's notes.\n"
+    assert report.exit_code == 1
+
+
+def test_edit_summaries_link_to_the_documentation_page(wiki):
+    with_status_page(wiki)
+    s, backend = sync(wiki)
+    s.run()
+    assert backend.saves
+    for _, summary in backend.saves:
+        assert summary.startswith("[[User:Hubbot|hubbot]]: "), summary
+        assert summary.count("[[") == 1

@@ -23,7 +23,7 @@ from hubbot.app.model import (
 )
 from hubbot.app.state import PageState, State, StateStore
 from hubbot.backends.base import Backend, Saved
-from hubbot.core.changes import plain_summary
+from hubbot.core.changes import link_prefix, plain_summary
 from hubbot.core.pages import PageText
 from hubbot.errors import EditConflictError, HubbotError, PageError, PageSkippedError
 
@@ -42,8 +42,10 @@ class Applier:
     """Makes (or, in a dry run, shows) the edits of a list of plans."""
 
     def __init__(self, backend: Backend, store: StateStore, *, mode: Mode,
-                 confirm: Confirm | None, log: Log, summary_suffix: str = "") -> None:
+                 confirm: Confirm | None, log: Log, summary_suffix: str = "",
+                 docs_link: tuple[str, str] | None = None) -> None:
         self.backend = backend
+        self.docs_link = docs_link  # (summary prefix, documentation page)
         self.store = store
         self.mode = mode
         self.confirm = confirm
@@ -71,6 +73,8 @@ class Applier:
                 state.pages[plan.title] = plan.state
             return PageResult(plan.title, Outcome.UNCHANGED)
         plan.summary = plain_summary(plan.summary + self.summary_suffix)
+        if self.docs_link:
+            plan.summary = link_prefix(plan.summary, *self.docs_link)
         diff = unified_diff(plan.title, plan.page.text, plan.new_text, plan.page.revid)
         result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff, summary=plan.summary,
                             base_revid=plan.page.revid, new_text=plan.new_text)

@@ -72,6 +72,8 @@ class Config:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     # extra status words: normalized text -> stage ([status.aliases] "On pause" = "paused")
     stage_aliases: Mapping[str, Stage] = field(default_factory=dict)
+    status_page: str | None = None  # the on-wiki report of the last run
+    docs_page: str | None = None  # the bot's documentation page, linked from summaries
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
@@ -82,13 +84,15 @@ class Config:
             titles.append(self.shutoff_page)
         if self.review.trigger_page:
             titles.append(self.review.trigger_page)
+        if self.status_page:
+            titles.append(self.status_page)
         return list(dict.fromkeys(titles))
 
     def content_titles(self) -> list[str]:
         """Pages whose revisions decide whether anything changed (not the shutoff or
         trigger page)."""
         return [t for t in self.all_titles()
-                if t not in (self.shutoff_page, self.review.trigger_page)]
+                if t not in (self.shutoff_page, self.review.trigger_page, self.status_page)]
 
 
 _KNOWN = {
@@ -99,6 +103,7 @@ _KNOWN = {
     "status": {"template", "summary_page", "summary_template", "aliases"},
     "review": {"page", "approvers", "approver_groups", "trigger_page",
                "trigger_interval_minutes"},
+    "status_page": {"title", "docs_page"},
 }
 
 
@@ -304,7 +309,19 @@ def load_config(path: Path | str) -> Config:
         username=_str(site, "username", where),
         review=review_cfg,
         stage_aliases=_aliases(status.get("aliases", {}), where),
+        **_status_page(_table(data, "status_page", where), titles, where),
     )
+
+
+def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:
+    out = {"status_page": _str(table, "title", where),
+           "docs_page": _str(table, "docs_page", where)}
+    for key, title in out.items():
+        if title is not None:
+            check_title(title, f"{where}: [status_page] {key}")
+    if out["status_page"] in titles:
+        raise ConfigError(f"{where}: [status_page] title must not be a content page")
+    return out
 
 
 def _aliases(raw: object, where: str) -> dict[str, Stage]:

@@ -38,6 +38,8 @@ class State:
     last_run: str | None = None
     triggered_at: str | None = None  # ISO time of the last run asked for on the wiki
     pending_changes: list[dict[str, str]] = field(default_factory=list)
+    # when each current problem was first seen (``statuspage.problem_key`` -> ISO date)
+    first_seen: dict[str, str] = field(default_factory=dict)
 
     def revid(self, title: str) -> int | None:
         entry = self.pages.get(title)
@@ -101,8 +103,13 @@ class StateStore:
         for key in ("last_run", "triggered_at"):
             if raw.get(key) is not None and not isinstance(raw[key], str):
                 raise StorageError(f"{self.path}: {key} must be a string")
+        first_seen = raw.get("first_seen", {})
+        if not isinstance(first_seen, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in first_seen.items()):
+            raise StorageError(f"{self.path}: first_seen must map problems to dates")
         pages = {t: _page_from_json(self.path, t, e) for t, e in pages_raw.items()}
-        return State(pages, raw.get("last_run"), raw.get("triggered_at"), pending)
+        return State(pages, raw.get("last_run"), raw.get("triggered_at"), pending,
+                     first_seen)
 
     def check_writable(self) -> None:
         """Raise ``StorageError`` unless a state file can be written next to ``path``:
@@ -128,6 +135,8 @@ class StateStore:
             "last_run": state.last_run,
             "triggered_at": state.triggered_at,
             "pending_changes": state.pending_changes,
+            **({"first_seen": dict(sorted(state.first_seen.items()))}
+               if state.first_seen else {}),
             "pages": {title: {"revid": ps.revid, "records": ps.records,
                               **({"owed": True} if ps.owed else {})}
                       for title, ps in sorted(state.pages.items())},

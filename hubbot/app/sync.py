@@ -29,11 +29,12 @@ from hubbot.app.model import (
 )
 from hubbot.app.plan import Planned, Planner, change_to_json
 from hubbot.app.state import State, StateStore
+from hubbot.app.statusreport import plan_status_page
 from hubbot.app.trigger import answer_trigger, trigger_request
 from hubbot.backends.base import Backend
 from hubbot.core.pages import PageText, Revision
 from hubbot.core.review import PlannedEdit, review_id
-from hubbot.errors import ReviewMismatchError, ShutoffError
+from hubbot.errors import PageError, ReviewMismatchError, ShutoffError
 
 __all__ = ["FAILING", "Mode", "Outcome", "PageResult", "ReviewMismatchError", "RunReport",
            "Sync", "unified_diff"]
@@ -61,7 +62,9 @@ class Sync:
         self.now = now or datetime.now(UTC)
         self.planner = Planner(config, today=today, accept_removals=accept_removals)
         self.applier = Applier(backend, self.store, mode=mode, confirm=confirm,
-                               log=self.log, summary_suffix=summary_suffix)
+                               log=self.log, summary_suffix=summary_suffix,
+                               docs_link=(config.summary_prefix, config.docs_page)
+                               if config.docs_page else None)
 
     def is_approver(self, user: str) -> bool:
         return is_approver(self.config, self.backend, user)
@@ -88,7 +91,7 @@ class Sync:
         pages = self.backend.fetch(titles)
         self.log(f"read {len(pages)} pages")
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
-                          list(state.pending_changes))
+                          list(state.pending_changes), dict(state.first_seen))
         planned = self.planner.plan(pages, state, report)
         self._check_review(planned.plans)
         self._check_shutoff(pages, planned.plans, report)
@@ -101,10 +104,31 @@ class Sync:
             answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
                                                                   ""),
                            report, new_state, now=self.now)
+        self._status_page(pages, report, new_state)
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
             self.store.save(new_state)
         return report
+
+    def _status_page(self, pages: dict[str, PageText], report: RunReport,
+                     state: State) -> None:
+        """The on-wiki report, last: it tells what the other pages' saves did."""
+        title = self.config.status_page
+        if not title:
+            return
+        page = pages.get(title) or self.backend.fetch([title])[title]
+        if not page.exists:
+            report.pages.append(PageResult(title, Outcome.FAILED, "the status page does "
+                                           "not exist: create it once with the status "
+                                           "region markers; hubbot never creates pages"))
+            return
+        try:
+            plan = plan_status_page(self.config, page, report, state, now=self.now,
+                                    today=self.today)
+        except PageError as exc:
+            report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
+            return
+        self.applier.apply([plan], report, state)
 
     def _trigger(self, revisions: dict[str, Revision], state: State
                  ) -> tuple[str | None, bool]:

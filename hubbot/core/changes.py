@@ -45,6 +45,14 @@ def plain_summary(text: str, max_len: int = SUMMARY_MAX) -> str:
     return text
 
 
+def link_prefix(summary: str, prefix: str, docs_page: str) -> str:
+    """``"hubbot: ..."`` as ``"[[User:Hubbot|hubbot]]: ..."``: the one link a summary
+    carries, to the bot's documentation (both from the config, never from a page)."""
+    if summary.startswith(prefix + ":"):
+        return f"[[{docs_page}|{prefix}]]" + summary[len(prefix):]
+    return summary
+
+
 @dataclass(frozen=True)
 class Change:
     """One record-level change. ``kind`` is one of: event added, event removed,

@@ -5,8 +5,10 @@ each page saved, skipped or failed (with the reason), and every current problem 
 link to its page, the row's text and when hubbot first saw it. Every value read from a
 page is escaped, so a hostile cell cannot call a template or break the table.
 
-The page names the time of the run that last *changed* it: ``same_content`` compares two
-versions without their time, so a quiet hour makes no edit.
+hubbot writes only between ``<!-- hubbot:status start -->`` and ``<!-- hubbot:status end -->``
+on that page (``splice_status``), so what editors write around it stays. The report
+names the time of the run that last *changed* it: ``same_content`` compares two versions
+without their time, so a quiet hour makes no edit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from dataclasses import dataclass
 
 from hubbot.core.escape import escape_param
 from hubbot.core.records import Problem
+from hubbot.core.regions import Markers, RegionProblem, find_region
 
+STATUS_REGION = "status"
+
+# Outcomes listed: saved and unchanged pages are in the wiki's history, and listing them
+# would change the report (an edit) after every run that saved something.
+ATTENTION = ("failed", "skipped", "declined")
 _TIME_LINE = re.compile(r"^<!-- hubbot-status-time -->.*$", re.MULTILINE)
 
 
@@ -45,25 +53,25 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
                        docs_page: str | None = None) -> str:
     """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date."""
-    failed = [p for p in pages if p.outcome in ("failed", "skipped")]
+    attention = [p for p in pages if p.outcome in ATTENTION]
     lines = [
-        "<!-- This page is written by hubbot. Edits here are overwritten; fix the pages "
-        "it names instead. -->",
         f"<!-- hubbot-status-time -->Last change of this report: {escape_param(run_time)}",
         "",
-        f"'''Last run:''' {escape_param(outcome)}. "
-        f"{sum(1 for p in pages if p.outcome == 'saved')} saved, "
-        f"{len(failed)} skipped or failed, {len(problems)} problems."
+        f"'''Last run:''' {escape_param(outcome)}. {len(attention)} pages need attention, "
+        f"{len(problems)} problems."
         + (f" See [[{docs_page}]] for what hubbot does." if docs_page else ""),
         "",
-        "== Pages ==",
-        '{| class="wikitable sortable"',
-        "! Page !! Outcome !! Reason",
+        "== Pages that need attention ==",
     ]
-    for p in sorted(pages, key=lambda p: p.title):
-        lines += ["|-", f"| {_link(p.title)} || {escape_param(p.outcome)} || "
-                        f"{escape_param(p.reason)}"]
-    lines += ["|}", "", "== Problems =="]
+    if not attention:
+        lines.append("None.")
+    else:
+        lines += ['{| class="wikitable sortable"', "! Page !! Outcome !! Reason"]
+        for p in sorted(attention, key=lambda p: p.title):
+            lines += ["|-", f"| {_link(p.title)} || {escape_param(p.outcome)} || "
+                            f"{escape_param(p.reason)}"]
+        lines.append("|}")
+    lines += ["", "== Problems =="]
     if not problems:
         lines.append("None: hubbot read every row of every page.")
     else:
@@ -82,3 +90,13 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
 def same_content(old: str, new: str) -> bool:
     """True when two status pages differ at most in their time line."""
     return _TIME_LINE.sub("", old).rstrip() == _TIME_LINE.sub("", new).rstrip()
+
+
+def splice_status(page_text: str, body: str, markers: Markers | None = None) -> str:
+    """``page_text`` with its status region holding ``body``; every other byte stays.
+    Raises ``RegionProblem`` when the page has no usable status region."""
+    region = find_region(page_text, STATUS_REGION, markers)
+    if region is None:
+        start, end = (markers or Markers()).pair(STATUS_REGION)
+        raise RegionProblem(f"no status region: put {start} and {end} on the page")
+    return page_text[:region.inner_start] + "\n" + body + page_text[region.inner_end:]

@@ -1,0 +1,68 @@
+"""The on-wiki status page, as one more planned edit at the end of a run: the outcome of
+every page, every current problem and when it was first seen (kept in the state).
+
+It is saved through the same ``Applier`` as every other page (conflicts, human edits
+found after the save, owed when it fails), between its region markers only, and only
+when something other than the time changed (``statuspage.same_content``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from hubbot.app.config import Config
+from hubbot.app.model import Plan, RunReport
+from hubbot.app.state import PageState, State
+from hubbot.core.changes import plain_summary
+from hubbot.core.pages import PageText
+from hubbot.core.regions import RegionProblem
+from hubbot.core.statuspage import (
+    PageLine,
+    problem_key,
+    render_status_page,
+    same_content,
+    splice_status,
+)
+from hubbot.errors import PageError
+
+
+def remember_first_seen(state: State, report: RunReport, today: date) -> dict[str, str]:
+    """Each current problem's first sighting: kept from the state, today for new ones;
+    problems that went away are forgotten."""
+    seen = {}
+    for problem in report.problems:
+        key = problem_key(problem)
+        seen[key] = state.first_seen.get(key, today.isoformat())
+    state.first_seen = seen
+    return seen
+
+
+def outcome_line(report: RunReport) -> str:
+    failed = report.failed
+    if failed:
+        return f"{len(failed)} page(s) failed: {', '.join(p.title for p in failed)}"
+    return "all pages done"
+
+
+def plan_status_page(config: Config, page: PageText, report: RunReport, state: State, *,
+                     now: datetime, today: date) -> Plan:
+    """The status page's planned edit (no change when only the time would move). Raises
+    ``PageError`` when the page has no status region."""
+    title = config.status_page or ""
+    seen = remember_first_seen(state, report, today)
+    body = render_status_page(
+        outcome=outcome_line(report), run_time=now.strftime("%Y-%m-%d %H:%M UTC"),
+        pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
+        problems=report.problems, first_seen=seen, docs_page=config.docs_page)
+
+    def build(fresh: PageText) -> tuple[str, None]:
+        try:
+            new = splice_status(fresh.text, body, config.markers)
+        except RegionProblem as exc:
+            raise PageError(title, f"{exc}; not editing") from None
+        return (fresh.text if same_content(fresh.text, new) else new), None
+
+    summary = plain_summary(f"{config.summary_prefix}: status: {outcome_line(report)}; "
+                            f"{len(report.problems)} problems")
+    return Plan(title, page, build(page)[0], summary, PageState(page.revid), build,
+                derived=True)
