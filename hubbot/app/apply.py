@@ -54,6 +54,9 @@ class Applier:
         self.approve_all = mode is Mode.CRON
         self.quit = False
 
+    def _label(self, revid: int | None) -> str | None:
+        return self.backend.revision_label(revid) if revid is not None else None
+
     def _commit(self, state: State) -> None:
         if self.mode is not Mode.DRY_RUN:
             self.store.save(state)
@@ -75,7 +78,7 @@ class Applier:
         plan.summary = plain_summary(plan.summary + self.summary_suffix)
         if self.docs_link:
             plan.summary = link_prefix(plan.summary, *self.docs_link)
-        diff = unified_diff(plan.title, plan.page.text, plan.new_text, plan.page.revid)
+        diff = unified_diff(plan.title, plan.page.text, plan.new_text, self._label(plan.page.revid))
         result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff, summary=plan.summary,
                             base_revid=plan.page.revid, new_text=plan.new_text)
         if not plan.page.editable:
@@ -133,7 +136,7 @@ class Applier:
                     result.message = "someone else made the change first"
                     state.pages[plan.title] = plan.state
                     return
-                result.diff = unified_diff(plan.title, fresh.text, text, fresh.revid)
+                result.diff = unified_diff(plan.title, fresh.text, text, self._label(fresh.revid))
                 continue
             except PageSkippedError as exc:
                 result.outcome, result.message = Outcome.SKIPPED, exc.message
@@ -156,6 +159,7 @@ class Applier:
             state.pages[plan.title] = PageState(page.revid, plan.state.records)
             return
         result.outcome, result.revid = Outcome.SAVED, saved.revid
+        result.revision = self.backend.revision_label(saved.revid)
         records = plan.state.records
         try:
             for _ in range(FOLLOW_UPS):
@@ -164,6 +168,7 @@ class Applier:
                 report.human_edits_kept += 1
                 page, text, saved, records = self._reapply(plan, saved, text, records)
                 result.revid = saved.revid
+                result.revision = self.backend.revision_label(saved.revid)
             else:
                 raise PageError(plan.title, "edited by others during every re-application")
         except HubbotError as exc:

@@ -46,11 +46,12 @@ class PageResult:
     summary: str = ""
     base_revid: int | None = None
     new_text: str = ""  # set when the page would change (for on-wiki reviews)
+    revision: str = ""  # how the saved revision is named (``Backend.revision_label``)
 
     def line(self) -> str:
         text = f"{self.title}: {self.outcome.value}"
-        if self.revid is not None and self.outcome is Outcome.SAVED:
-            text += f" (r{self.revid})"
+        if self.revision and self.outcome is Outcome.SAVED:
+            text += f" ({self.revision})"
         if self.message:
             text += f": {self.message}"
         return text
@@ -87,9 +88,9 @@ Records = dict[str, list[dict[str, Any]]]
 Rebuild = Callable[[PageText], tuple[str, Records | None]]
 
 
-def unified_diff(title: str, old: str, new: str, revid: int | None = None) -> str:
+def unified_diff(title: str, old: str, new: str, revision: str | None = None) -> str:
     """A unified diff of a page's text, labelled with the page and its base revision."""
-    base = f"{title} (r{revid})" if revid is not None else title
+    base = f"{title} ({revision})" if revision else title
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                  fromfile=base, tofile=f"{title} (hubbot)")
     out = []

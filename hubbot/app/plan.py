@@ -75,8 +75,9 @@ class Planned:
 class Planner:
     """Plans one run's edits from the pages read and the state of the last run."""
 
-    def __init__(self, config: Config, *, today: date, accept_removals: bool = False
-                 ) -> None:
+    def __init__(self, config: Config, *, today: date, accept_removals: bool = False,
+                 records: bool = True) -> None:
+        self.records = records  # False in a dry run: nothing is recorded
         self.config = config
         self.today = today
         self.accept_removals = accept_removals
@@ -125,9 +126,10 @@ class Planner:
         report.problems.extend(parsed.problems)
         old = state.pages.get(pc.title)
         if old is None:
+            done = "recorded" if self.records else "read (a dry run records nothing)"
             report.notes.append(
                 f"{pc.title}: first run: {len(parsed.events)} events, "
-                f"{len(parsed.hubs)} hubs, {len(parsed.interviews)} interviews recorded")
+                f"{len(parsed.hubs)} hubs, {len(parsed.interviews)} interviews {done}")
         else:
             report.changes += diff_events(pc.title, [event_from_json(e) for e in
                                                      old.records.get(EVENTS, [])],

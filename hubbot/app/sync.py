@@ -60,7 +60,8 @@ class Sync:
         self.store = StateStore(config.state_path)
         self.expect_review = expect_review  # apply only exactly this reviewed change
         self.now = now or datetime.now(UTC)
-        self.planner = Planner(config, today=today, accept_removals=accept_removals)
+        self.planner = Planner(config, today=today, accept_removals=accept_removals,
+                               records=mode is not Mode.DRY_RUN)
         self.applier = Applier(backend, self.store, mode=mode, confirm=confirm,
                                log=self.log, summary_suffix=summary_suffix,
                                docs_link=(config.summary_prefix, config.docs_page)

@@ -65,6 +65,10 @@ class Backend(Protocol):
         sync never creates pages). Raises ``EditConflictError`` if it exists by now."""
         ...
 
+    def revision_label(self, revid: int) -> str:
+        """How a revision is named to people: ``r123`` on a wiki."""
+        ...
+
     def close(self) -> None:
         """Release what the backend holds."""
         ...

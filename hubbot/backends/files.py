@@ -116,3 +116,7 @@ class FilesBackend:
             raise EditConflictError(title, "the page was created since it was read") \
                 from None
         return self._read(title)[0].revid
+
+    def revision_label(self, revid: int) -> str:
+        """A file's "revision" is a hash of its bytes: named as one, not as a number."""
+        return f"version {revid:012x}"

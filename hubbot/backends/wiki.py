@@ -320,6 +320,9 @@ class WikiBackend:
             raise PageError(title, f"page not created: {result}")
         return int(result["newrevid"]) if "newrevid" in result else None
 
+    def revision_label(self, revid: int) -> str:
+        return f"r{revid}"
+
 
 _SECRETISH = re.compile(r"(password|secret|token)(\W+)\S+", re.IGNORECASE)
 
