@@ -89,3 +89,17 @@ def local_wiki():
             pytest.fail(f"CI: the local MediaWiki is required: {_wiki_error}")
         pytest.skip(f"no local MediaWiki: {_wiki_error}")
     return _wiki
+
+
+@pytest.fixture
+def wiki(tmp_path):
+    """A folder of the small page set (``tests/pagesets/small``) and its config, for the
+    offline files backend: ``wiki / "pages"``, ``wiki / "hubbot.toml"``."""
+    import shutil
+
+    from tests.support import PAGESETS
+
+    pages = tmp_path / "pages"
+    shutil.copytree(PAGESETS / "small", pages)
+    (pages / "hubbot.toml").rename(tmp_path / "hubbot.toml")
+    return tmp_path

@@ -6,10 +6,9 @@ import io
 import json
 from pathlib import Path
 
-from test_sync import HUBS, wiki  # noqa: F401  (the offline wiki fixture)
-
 from hubbot.app.state import RunLock
 from hubbot.cli.main import main
+from tests.support import HUBS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -4,123 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from hubbot.app.config import load_config
 from hubbot.app.sync import Mode, Outcome, Sync
-from hubbot.backends.files import FilesBackend, title_to_filename
+from hubbot.backends.files import FilesBackend
 from hubbot.core.pages import PageText
 from hubbot.errors import EditConflictError, ShutoffError, WikiError
-
-TODAY = date(2026, 11, 24)
-
-HUBS = """<languages/>
-<translate>
-== List of events about hubs == <!--T:20-->
-</translate>
-<!-- hubbot:events start -->
-{| class="wikitable sortable"
-! Date !! Event
-|-
-| 12 March 2022 || Hubs Global Conversations ([[Special:MyLanguage/Hubs/Global Conversations March 12, 2022|event page]])
-|-
-| November 27, 2021 || Hubs co-creation workshop ([[Special:MyLanguage/Hubs/Workshop November 27, 2021|event page]])
-|-
-| 24 June 2022 - 26 June 2022 || Hubs Global Conversations ([[Special:MyLanguage/Hubs/Global Conversations June 24-26, 2022|event page]])
-|}
-<!-- hubbot:events end -->
-Text after the table stays.
-"""
-
-ONGOING = """Status vocabulary: research, planning, pilot, implementation.
-<!-- hubbot:hubs start -->
-{| class="wikitable"
-! Type !! Scope !! Rough map !! Status !! Details
-|-
-| Regional & Thematic || EA Regional and Thematic Hub (EARTH) || || Planning || 11 communities
-|-
-| Regional || [[Wikimedia CEE Hub|Central and Eastern Europe]] || || Implementation || Wikimedia Polska is the fiscal sponsor.
-|}
-<!-- hubbot:hubs end -->
-"""
-
-CEE = "The CEE hub.\n{{Hub status|stage=planning|type=regional|updated=2025-01-01}}\nMore.\n"
-EARTH = "EARTH.\n{{Hub status\n|stage=planning\n|type=regional, thematic\n|updated=2025-02-02\n}}\n"
-SUMMARY = "Counts:\n{{Hubs summary|total=1|regional=1|updated=2025-01-01}}\n"
-
-CONFIG = """
-[bot]
-shutoff_page = "User:Hubbot/Shutoff"
-state_path = "state.json"
-lock_path = "run.lock"
-
-[status]
-summary_page = "Hubs/Summary"
-
-[[pages]]
-title = "Hubs"
-tables = ["events"]
-
-[[pages]]
-title = "Hubs/Ongoing"
-tables = ["hubs"]
-
-[[hub_pages]]
-title = "Wikimedia CEE Hub"
-hub = "central-and-eastern-europe"
-
-[[hub_pages]]
-title = "EARTHub"
-hub = "ea-regional-and-thematic-hub-earth"
-"""
-
-
-class Recorder(FilesBackend):
-    """The files backend, recording calls (and able to simulate a human edit)."""
-
-    def __init__(self, directory: Path) -> None:
-        super().__init__(directory)
-        self.calls: list[tuple[str, tuple[str, ...]]] = []
-        self.saves: list[tuple[str, str]] = []
-        self.before_save: dict[str, list[str]] = {}  # title -> texts a "human" saves first
-
-    def revisions(self, titles):
-        self.calls.append(("revisions", tuple(titles)))
-        return super().revisions(titles)
-
-    def fetch(self, titles):
-        self.calls.append(("fetch", tuple(titles)))
-        return super().fetch(titles)
-
-    def save(self, page: PageText, text: str, summary: str):
-        queue = self.before_save.get(page.title)
-        if queue:
-            self._path(page.title).write_text(queue.pop(0), encoding="utf-8")
-        revid = super().save(page, text, summary)
-        self.saves.append((page.title, summary))
-        return revid
-
-
-@pytest.fixture
-def wiki(tmp_path):
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for title, text in {"Hubs": HUBS, "Hubs/Ongoing": ONGOING, "Wikimedia CEE Hub": CEE,
-                        "EARTHub": EARTH, "Hubs/Summary": SUMMARY,
-                        "User:Hubbot/Shutoff": "run\n"}.items():
-        (pages / title_to_filename(title)).write_text(text, encoding="utf-8")
-    (tmp_path / "hubbot.toml").write_text(CONFIG, encoding="utf-8")
-    return tmp_path
-
-
-def read(wiki, title):
-    return (wiki / "pages" / title_to_filename(title)).read_text(encoding="utf-8")
-
-
-def write(wiki, title, text):
-    (wiki / "pages" / title_to_filename(title)).write_text(text, encoding="utf-8")
+from tests.support import (
+    CEE,
+    EARTH,
+    HUBS,
+    ONGOING,
+    TODAY,
+    Recorder,
+    read,
+    write,
+)
 
 
 def sync(wiki, mode=Mode.CRON, **kw):

@@ -91,6 +91,9 @@ def print_report(report: RunReport, out: Output, mode: Mode) -> None:
 
 
 def print_summary(report: RunReport, out: Output, mode: Mode) -> None:
+    if report.quiet:  # nothing was read: no count would be true
+        out.log("done: nothing to do", kind="summary", exit_code=report.exit_code)
+        return
     counts = report.counts()
     verb = (f"{counts[Outcome.WOULD_SAVE]} would be edited" if mode is Mode.DRY_RUN
             else f"{counts[Outcome.SAVED]} saved")

@@ -25,8 +25,7 @@ from hubbot.app.config import load_config
 from hubbot.app.model import Mode, Outcome
 from hubbot.app.onwiki import post_review
 from hubbot.app.sync import Sync
-from tests.integration.test_faults import edit_of, when
-from tests.test_sync import CEE, EARTH, HUBS, ONGOING, SUMMARY
+from tests.support import CEE, EARTH, HUBS, ONGOING, SUMMARY, edit_of, when
 
 pytestmark = pytest.mark.wiki
 TODAY = date(2026, 11, 24)

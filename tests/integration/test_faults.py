@@ -4,8 +4,6 @@ every request passes through to the real MediaWiki except the ones a test picks.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from urllib.parse import parse_qs
 
 import pytest
 import requests
@@ -13,36 +11,10 @@ import responses
 
 from hubbot.app.sync import Outcome
 from hubbot.errors import WikiError
-from tests.integration.test_wiki_sync import PAGES, make_sync, new_revisions, site  # noqa: F401
+from tests.support import LOCAL_PAGES as PAGES
+from tests.support import edit_of, make_sync, new_revisions, when
 
 pytestmark = pytest.mark.wiki
-
-
-def _params(request) -> dict[str, str]:
-    body = request.body or ""
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    params = {k: v[0] for k, v in parse_qs(body).items()}
-    params.update({k: v[0] for k, v in parse_qs(request.url.partition("?")[2]).items()})
-    return params
-
-
-def when(pred: Callable[[dict[str, str]], bool], times: int | None = None):
-    """A responses matcher: matches requests whose parameters satisfy ``pred``, at most
-    ``times`` times (then the request passes through to the real wiki)."""
-    left = [times]
-
-    def match(request):
-        if left[0] == 0 or not pred(_params(request)):
-            return False, "not targeted"
-        if left[0] is not None:
-            left[0] -= 1
-        return True, ""
-    return match
-
-
-def edit_of(title: str):
-    return lambda p: p.get("action") == "edit" and p.get("title") == title
 
 
 def content_read(p):

@@ -10,7 +10,9 @@ import pytest
 
 from hubbot.cli.main import main
 from hubbot.core.review import read_review
-from tests.integration.test_wiki_sync import CONFIG, PAGES, new_revisions
+from tests.support import LOCAL_CONFIG as CONFIG
+from tests.support import LOCAL_PAGES as PAGES
+from tests.support import new_revisions
 
 pytestmark = pytest.mark.wiki
 

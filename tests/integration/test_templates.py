@@ -13,7 +13,8 @@ import pytest
 
 from hubbot.app.templates_install import load_templates
 from hubbot.cli.main import main
-from tests.integration.test_wiki_sync import CONFIG, PAGES
+from tests.support import LOCAL_CONFIG as CONFIG
+from tests.support import LOCAL_PAGES as PAGES
 
 pytestmark = pytest.mark.wiki
 

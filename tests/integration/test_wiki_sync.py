@@ -7,7 +7,6 @@ rendered by its parser.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -15,53 +14,28 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from hubbot.app.config import load_config
-from hubbot.app.sync import Mode, Outcome, Sync
-from hubbot.cli.main import main
-from tests.test_sync import CEE, EARTH, HUBS, ONGOING, SUMMARY
-from tests.test_sync import CONFIG as OFFLINE_CONFIG
+from hubbot.app.sync import Outcome, Sync
+from tests.support import (
+    CEE,
+    HUBS,
+    LOCAL_CONFIG,
+    LOCAL_PAGES,
+    TODAY,
+    make_sync,
+    new_revisions,
+    run_cli,
+)
+
+CONFIG = LOCAL_CONFIG
 
 pytestmark = pytest.mark.wiki
 REPO = Path(__file__).resolve().parents[2]
-TODAY = date(2026, 11, 24)
-
-# The offline tests' configuration, pointed at the local wiki.
-CONFIG = '[site]\nfamily = "testwiki"\ncode = "testwiki"\n' + OFFLINE_CONFIG
-
-PAGES = {"Hubs": HUBS, "Hubs/Ongoing": ONGOING, "Wikimedia CEE Hub": CEE,
-         "EARTHub": EARTH, "Hubs/Summary": SUMMARY, "User:Hubbot/Shutoff": "run"}
-
-
-@pytest.fixture
-def site(local_wiki, tmp_path):
-    local_wiki.reset()
-    local_wiki.seed(PAGES)
-    (tmp_path / "hubbot.toml").write_text(CONFIG, encoding="utf-8")
-    local_wiki.config_path = tmp_path / "hubbot.toml"
-    return local_wiki
-
-
-def run_cli(site, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["sync", "--config", str(site.config_path), "--today", "2026-11-24", *args],
-                stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def new_revisions(site, title: str) -> list[dict]:
-    return [r for r in site.history(title) if r["comment"] != "seed"]
-
-
-def make_sync(site, mode=Mode.CRON, backend=None):
-    from hubbot.backends.wiki import WikiBackend
-
-    backend = backend or WikiBackend("testwiki", "testwiki")
-    return Sync(load_config(site.config_path), backend, mode=mode, today=TODAY), backend
+PAGES = LOCAL_PAGES
 
 
 def test_sync_edits_exactly_the_expected_pages_with_bot_flag(site):
@@ -134,6 +108,9 @@ class HumanInTheWay:
                 "Hubs co-creation workshop", f"Hubs co-creation workshop (human {self.left})",
                 1), as_editor=True)
         return self.backend.save(page, text, summary)
+
+    def __getattr__(self, name):  # the rest of the Backend protocol, unchanged
+        return getattr(self.backend, name)
 
 
 def test_human_edit_between_read_and_save_is_kept(site):
