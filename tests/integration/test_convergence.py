@@ -5,8 +5,8 @@ then clean runs must end with exactly the pages and state of a fault-free run. F
 injected into the real traffic with ``responses`` (every other request passes through).
 Human edits: a second account edits between hubbot's read and its save, 0 s and 1.1 s
 later, for each kind of change; the change must be in the final page and state.
-(There is no on-wiki status page yet: the positions are the source pages, a hub page,
-the summary and the review page.)
+The positions are the first, middle and last source page, a hub page, the summary, the
+status page and the review page.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ TODAY = date(2026, 11, 24)
 MORE = HUBS.replace("12 March 2022 || Hubs Global", "5 May 2023 || Hubs Regional")
 PAGES = {"Hubs": HUBS, "Hubs/More": MORE, "Hubs/Ongoing": ONGOING,
          "Wikimedia CEE Hub": CEE, "EARTHub": EARTH, "Hubs/Summary": SUMMARY,
-         "User:Hubbot/Shutoff": "run", "Hubs/Review": "Reviews appear here."}
+         "User:Hubbot/Shutoff": "run", "Hubs/Review": "Reviews appear here.",
+         "User:Hubbot/Status": "Reports.\n<!-- hubbot:status start -->\n"
+                               "<!-- hubbot:status end -->"}
 CONFIG = """[site]
 family = "testwiki"
 code = "testwiki"
@@ -45,6 +47,8 @@ summary_page = "Hubs/Summary"
 [review]
 page = "Hubs/Review"
 approvers = ["Editor"]
+[status_page]
+title = "User:Hubbot/Status"
 [[pages]]
 title = "Hubs"
 tables = ["events"]
@@ -62,7 +66,7 @@ title = "EARTHub"
 hub = "ea-regional-and-thematic-hub-earth"
 """
 POSITIONS = ["Hubs", "Hubs/More", "Hubs/Ongoing", "EARTHub", "Hubs/Summary",
-             "Hubs/Review"]
+             "User:Hubbot/Status", "Hubs/Review"]
 ROW = "|-\n| 2022-01-29 || Spanish community workshop\n"
 HUB_ROW = "|-\n| Regional || Aaland Hub || || Research || new\n"
 FIGURES = {"faults tried": 0, "faults survived": 0, "human edits tried": 0,
@@ -114,12 +118,14 @@ def fresh_site(wiki, tmp_path):
 
 
 def human_changes(wiki) -> None:
-    """What editors did since the last run: every source page and EARTH's stage."""
+    """What editors did since the last run: every source page (one row hubbot cannot
+    read, for the status page to report) and EARTH's stage."""
     wiki.edit("Hubs", wiki.text("Hubs").replace("|}\n<!-- hubbot:events end",
                                                 ROW + "|}\n<!-- hubbot:events end"),
               as_editor=True)
-    wiki.edit("Hubs/More", wiki.text("Hubs/More").replace("5 May 2023", "May 6, 2023"),
-              as_editor=True)
+    wiki.edit("Hubs/More", wiki.text("Hubs/More").replace("5 May 2023", "May 6, 2023")
+              .replace("|}\n<!-- hubbot:events end", "|-\n| sometime in spring || Hubs "
+                       "regional meetup\n|}\n<!-- hubbot:events end"), as_editor=True)
     wiki.edit("Hubs/Ongoing", wiki.text("Hubs/Ongoing").replace(
         "|| Planning ||", "|| Pilot ||").replace(
         "|}\n<!-- hubbot:hubs end", HUB_ROW + "|}\n<!-- hubbot:hubs end"), as_editor=True)
@@ -136,6 +142,9 @@ def snapshot(wiki, config) -> tuple[dict, dict]:
     texts = {t: wiki.text(t) for t in PAGES}
     # The review names the revisions it was made from: their ids differ between runs.
     texts["Hubs/Review"] = re.sub(r"revisions=[^|]*", "revisions=...", texts["Hubs/Review"])
+    # The status page names the time of its last change.
+    texts["User:Hubbot/Status"] = re.sub(r"report: [^\n]*", "report: ...",
+                                         texts["User:Hubbot/Status"])
     state = json.loads(config.state_path.read_text())
     revids = {t: wiki.api(action="query", prop="revisions", titles=t)["query"]["pages"][0]
               ["revisions"][0]["revid"] for t in state["pages"]}
