@@ -216,8 +216,8 @@ class WikiBackend:
                                         UserWarning)
                 rest = pywikibot.handle_args(args, do_help=False)
         except SystemExit:
-            raise ConfigError(f"pywikibot has no such site: {pywikibot.config.family}:"
-                              f"{pywikibot.config.mylang}") from None
+            raise ConfigError(f"[site] {pywikibot.config.family}:{pywikibot.config.mylang}: "
+                              "pywikibot knows no such family or code") from None
         except ValueError as exc:
             raise UsageError(f"pywikibot option: {_one_line(exc)}") from None
         if rest:
