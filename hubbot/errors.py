@@ -92,6 +92,12 @@ class PageSkippedError(PageError):
     is missing. Reported, not a failure."""
 
 
+class SimulatedSaveError(PageError):
+    """The save was not made because pywikibot's ``-simulate`` (or ``simulate`` in
+    user-config.py) is on: everything up to the save ran. Reported as "would save"; the
+    state never records it as made."""
+
+
 class WikiError(HubbotError):
     """The wiki could not be reached or answered with an error (after retries)."""
 

@@ -175,7 +175,8 @@ def test_nobots_page_is_skipped_and_reported(wiki):
 def test_interactive_asks_per_page(wiki):
     asked = []
 
-    def confirm(title, diff, summary):
+    def confirm(title, diff, summary, *, old, new):
+        assert old != new and diff.startswith(f"--- {title} (version ")
         asked.append(title)
         return "n" if title == "Hubs" else "y"
 
@@ -190,7 +191,7 @@ def test_interactive_asks_per_page(wiki):
 def test_interactive_quit_stops_asking(wiki):
     asked = []
     s, backend = sync(wiki, Mode.INTERACTIVE,
-                      confirm=lambda t, d, s: asked.append(t) or "q")
+                      confirm=lambda t, d, s, **texts: asked.append(t) or "q")
     report = s.run()
     assert len(asked) == 1 and backend.saves == []
     assert all(p.outcome in (Outcome.DECLINED, Outcome.UNCHANGED) for p in report.pages)

@@ -25,7 +25,13 @@ from hubbot.app.state import PageState, State, StateStore
 from hubbot.backends.base import Backend, Saved
 from hubbot.core.changes import link_prefix, plain_summary
 from hubbot.core.pages import PageText
-from hubbot.errors import EditConflictError, HubbotError, PageError, PageSkippedError
+from hubbot.errors import (
+    EditConflictError,
+    HubbotError,
+    PageError,
+    PageSkippedError,
+    SimulatedSaveError,
+)
 
 FOLLOW_UPS = 3  # re-applications on top of human edits found after one save
 
@@ -103,7 +109,8 @@ class Applier:
     def _ask(self, plan: Plan, diff: str) -> str:
         if self.approve_all:
             return "y"
-        answer = (self.confirm or (lambda *a: "n"))(plan.title, diff, plan.summary)
+        answer = (self.confirm or (lambda *a, **k: "n"))(
+            plan.title, diff, plan.summary, old=plan.page.text, new=plan.new_text)
         if answer == "a":
             self.approve_all, answer = True, "y"
         if answer == "q":
@@ -141,6 +148,9 @@ class Applier:
             except PageSkippedError as exc:
                 result.outcome, result.message = Outcome.SKIPPED, exc.message
                 state.pages[plan.title] = plan.state
+                return
+            except SimulatedSaveError:
+                result.outcome, result.simulated = Outcome.WOULD_SAVE, True
                 return
             except PageError as exc:
                 result.outcome, result.message = Outcome.FAILED, exc.message

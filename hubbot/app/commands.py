@@ -10,6 +10,7 @@ from hubbot.app.config import Config
 from hubbot.app.model import Confirm, Log, Mode, RunReport
 from hubbot.app.onwiki import ReviewOutcome, apply_approved, post_review
 from hubbot.app.session import Where, session
+from hubbot.app.state import SimulatedStateStore
 from hubbot.app.sync import Sync
 from hubbot.errors import UsageError
 
@@ -30,9 +31,18 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
     if options.review_page is not None and options.mode is not Mode.DRY_RUN:
         raise UsageError("--review-page goes with --dry-run")
     with session(config, options.where, lock=options.mode is not Mode.DRY_RUN) as backend:
+        simulate = bool(getattr(backend, "simulate", False))
+        if options.mode is Mode.INTERACTIVE:
+            # against a wiki: pywikibot's own diff and question (WikiBackend.confirm)
+            confirm = getattr(backend, "confirm", None) or confirm
         report = Sync(config, backend, mode=options.mode, today=options.today,
                       confirm=confirm, log=log, force=options.force,
-                      accept_removals=options.accept_removals).run()
+                      accept_removals=options.accept_removals,
+                      store=SimulatedStateStore(config.state_path) if simulate
+                      else None).run()
+        if simulate:
+            report.notes.append("simulated (-simulate): nothing was saved, the state "
+                                "file was not written")
         if options.review_page is not None:
             title = options.review_page or None
             rid = post_review(config, backend, report, today=options.today,

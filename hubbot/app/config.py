@@ -69,6 +69,7 @@ class Config:
     max_removal_share: float = 0.3
     markers: Markers = field(default_factory=Markers)
     username: str | None = None
+    url: str | None = None  # the wiki's api.php, instead of family and code
     review: ReviewConfig = field(default_factory=ReviewConfig)
     # extra status words: normalized text -> stage ([status.aliases] "On pause" = "paused")
     stage_aliases: Mapping[str, Stage] = field(default_factory=dict)
@@ -96,7 +97,7 @@ class Config:
 
 
 _KNOWN = {
-    "site": {"family", "code", "username"},
+    "site": {"family", "code", "url", "username"},
     "bot": {"summary_prefix", "shutoff_page", "shutoff_run_value", "state_path",
             "lock_path", "max_removal_share"},
     "markers": {"start", "end"},
@@ -274,6 +275,12 @@ def load_config(path: Path | str) -> Config:
     code = _str(site, "code", where)
     if (family is None) != (code is None):
         raise ConfigError(f"{where}: [site] needs both family and code")
+    url = _str(site, "url", where)
+    if url is not None:
+        _check_url(url, where)
+        if family is not None:
+            raise ConfigError(f"{where}: [site] names the wiki by url or by family and "
+                              "code, not both")
     share = bot.get("max_removal_share", 0.3)
     if not isinstance(share, (int, float)) or not 0 <= share < 1:
         raise ConfigError(f"{where}: max_removal_share must be a number in [0, 1)")
@@ -307,6 +314,7 @@ def load_config(path: Path | str) -> Config:
         max_removal_share=float(share),
         markers=Markers(start, end),
         username=_str(site, "username", where),
+        url=url,
         review=review_cfg,
         stage_aliases=_aliases(status.get("aliases", {}), where),
         **_status_page(_table(data, "status_page", where), titles, where),
@@ -322,6 +330,18 @@ def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[s
     if out["status_page"] in titles:
         raise ConfigError(f"{where}: [status_page] title must not be a content page")
     return out
+
+
+def _check_url(url: str, where: str) -> None:
+    """A wiki's API address, checked without asking it (pywikibot generates the family
+    from it when the backend starts)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or \
+            not parts.path.endswith("/api.php") or parts.query or parts.fragment:
+        raise ConfigError(f"{where}: [site] url {url!r}: expected the wiki's api.php, "
+                          "e.g. https://wiki.example.org/w/api.php")
 
 
 def _aliases(raw: object, where: str) -> dict[str, Stage]:

@@ -47,9 +47,12 @@ class PageResult:
     base_revid: int | None = None
     new_text: str = ""  # set when the page would change (for on-wiki reviews)
     revision: str = ""  # how the saved revision is named (``Backend.revision_label``)
+    simulated: bool = False  # pywikibot's -simulate stopped the save
 
     def line(self) -> str:
         text = f"{self.title}: {self.outcome.value}"
+        if self.simulated:
+            text += " (simulated)"
         if self.revision and self.outcome is Outcome.SAVED:
             text += f" ({self.revision})"
         if self.message:
@@ -80,7 +83,8 @@ class RunReport:
         return {o: sum(1 for p in self.pages if p.outcome is o) for o in Outcome}
 
 
-Confirm = Callable[[str, str, str], str]  # (title, diff, summary) -> "y" | "n" | "a" | "q"
+# (title, diff, summary, *, old=text read, new=text wanted) -> "y" | "n" | "a" | "q"
+Confirm = Callable[..., str]
 Log = Callable[[str], None]
 Records = dict[str, list[dict[str, Any]]]
 # Re-plan on a fresh text: the new text, and the records read from it (None: the plan's

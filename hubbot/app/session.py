@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,16 +21,45 @@ from hubbot.errors import ConfigError, UsageError
 
 @dataclass(frozen=True)
 class Where:
-    """Which backend a command uses: a folder of files, or the configured wiki."""
+    """Which backend a command uses: a folder of files, or the configured wiki, and
+    pywikibot's global options from the command line (``-simulate``, ``-dir:``,
+    ``-user:``, ...), handed to ``pywikibot.handle_args`` when a wiki is used."""
 
     pages_dir: Path | None = None
     debug: bool = False
+    pywikibot_args: tuple[str, ...] = ()
+
+    def option(self, name: str) -> str | None:
+        """The value of the global option ``-name`` (``""`` without one), or None."""
+        for arg in self.pywikibot_args:
+            key, _, value = arg.partition(":")
+            if key == f"-{name}":
+                return value
+        return None
+
+    @property
+    def simulate(self) -> bool:
+        return self.option("simulate") is not None
 
 
-def _default_pywikibot_dir(config: Config) -> None:
-    """Pywikibot's files (user-config.py, user-password.py) next to the hubbot config
-    (the README's ~/.hubbot) are used unless PYWIKIBOT_DIR says otherwise. Must run before
-    pywikibot is imported: it reads its directory once, on import."""
+def _default_pywikibot_dir(config: Config, where: Where) -> None:
+    """Pywikibot's files (user-config.py, user-password.py): the folder of ``-dir:``, else
+    PYWIKIBOT_DIR, else the hubbot config's folder when it holds a user-config.py (the
+    README's ~/.hubbot). Must run before pywikibot is imported: it reads its directory
+    once, on import."""
+    given = where.option("dir")
+    if given is not None:
+        folder = Path(given).expanduser().resolve()
+        if not (folder / "user-config.py").is_file():
+            raise UsageError(f"-dir:{given}: no user-config.py in {folder}")
+        if "pywikibot" in sys.modules:
+            from pywikibot import config as pwb_config
+
+            if Path(pwb_config.base_dir).resolve() != folder:
+                raise UsageError(f"-dir:{given}: pywikibot already started with "
+                                 f"{pwb_config.base_dir}")
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
+        return
     folder = config.path.parent.resolve()
     if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
         os.environ["PYWIKIBOT_DIR"] = str(folder)
@@ -39,13 +69,16 @@ def open_backend(config: Config, where: Where) -> Backend:
     """The backend ``where`` names. Raises ``ConfigError`` without a site or folder,
     ``LoginError`` when the wiki refuses the login."""
     if where.pages_dir is not None:
-        return FilesBackend(where.pages_dir)
-    if config.family is None or config.code is None:
-        raise ConfigError(f"{config.path}: no [site] family/code, and no --pages-dir given")
-    _default_pywikibot_dir(config)
+        return FilesBackend(where.pages_dir, simulate=where.simulate)
+    named = any(where.option(o) for o in ("family", "lang", "code", "site"))
+    if config.url is None and (config.family is None or config.code is None) and not named:
+        raise ConfigError(f"{config.path}: no [site] family/code or url, and no "
+                          "--pages-dir given")
+    _default_pywikibot_dir(config, where)
     from hubbot.backends.wiki import WikiBackend  # pywikibot only when a wiki is used
 
-    return WikiBackend(config.family, config.code, username=config.username,
+    return WikiBackend(config.family, config.code, url=config.url,
+                       username=config.username, global_args=where.pywikibot_args,
                        debug=where.debug)
 
 

@@ -162,6 +162,17 @@ class StateStore:
             raise
 
 
+class SimulatedStateStore(StateStore):
+    """The state of a ``-simulate`` run: read as usual, never written (a simulated save
+    is not made, so nothing may be recorded as made)."""
+
+    def check_writable(self) -> None:
+        return None
+
+    def save(self, state: State) -> None:
+        return None
+
+
 class RunLock:
     """An exclusive, non-blocking ``flock`` on ``path``; released when the process ends,
     so a crashed run never leaves a stale lock behind."""

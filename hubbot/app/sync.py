@@ -48,7 +48,7 @@ class Sync:
                  today: date, confirm: Confirm | None = None, log: Log | None = None,
                  force: bool = False, accept_removals: bool = False,
                  expect_review: str | None = None, summary_suffix: str = "",
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, store: StateStore | None = None) -> None:
         if mode is Mode.INTERACTIVE and confirm is None:
             raise ValueError("interactive mode needs a confirm callable")
         self.config = config
@@ -57,7 +57,7 @@ class Sync:
         self.today = today
         self.log: Log = log or (lambda line: None)
         self.force = force
-        self.store = StateStore(config.state_path)
+        self.store = store or StateStore(config.state_path)
         self.expect_review = expect_review  # apply only exactly this reviewed change
         self.now = now or datetime.now(UTC)
         self.planner = Planner(config, today=today, accept_removals=accept_removals,

@@ -74,28 +74,65 @@ class Backend(Protocol):
         ...
 
 
-_BOTS = re.compile(r"\{\{\s*(nobots|bots)\s*(\|[^{}]*)?\}\}", re.IGNORECASE)
+# What MediaWiki does not parse as markup (pywikibot's ``removeDisabledParts``): templates
+# in these are not transcluded, so they exclude nobody.
+_DISABLED = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(nowiki|pre|includeonly|source|syntaxhighlight)\b[^>]*?(?:/>|>.*?(?:</\1\s*>|\Z))",
+    re.IGNORECASE | re.DOTALL)
 
 
-def bots_allowed(text: str, username: str = "hubbot") -> bool:
-    """The ``{{bots}}`` / ``{{nobots}}`` exclusion convention, as pywikibot reads it.
+def _template_title(name: str) -> str | None:
+    """The title of the template ``{{name}}`` transcludes, without its namespace, as
+    MediaWiki normalizes it ("template: nobots" is "Nobots"); None for parser functions,
+    magic words and pages of other namespaces."""
+    name = " ".join(name.replace("_", " ").split())
+    if name.startswith(("#", ":")) or not name:
+        return None
+    prefix, colon, rest = name.partition(":")
+    if colon:
+        if prefix.strip().casefold() != "template":
+            return None
+        name = rest.strip()
+        if not name or ":" in name:
+            return None
+    return name[:1].upper() + name[1:]
 
-    ``{{nobots}}`` and ``{{bots|deny=all}}`` keep every bot out; ``deny=`` a list naming
-    us, or ``allow=`` a list not naming us (``allow=none``), keep us out.
+
+def bots_allowed(text: str, username: str = "hubbot", module: str = "hubbot") -> bool:
+    """The ``{{bots}}`` / ``{{nobots}}`` exclusion convention, decided as pywikibot's
+    ``Page.botMayEdit`` decides it, for the files backend (the wiki backend asks
+    pywikibot itself).
+
+    Templates in comments, ``<nowiki>``, ``<pre>`` (not transcluded) exclude nobody;
+    ``{{Template:Nobots}}`` is ``{{nobots}}``. Only the first parameter counts.
+    ``{{nobots}}`` and ``{{nobots|all}}`` (or naming the user or the script) keep us out,
+    as does any named parameter on ``{{nobots}}`` (``{{nobots|deny=X}}``: not allowed,
+    edit declined); ``{{bots|deny=all}}`` / ``deny=`` naming us, or ``allow=`` not naming
+    us (``allow=none``), keep us out. Names are matched exactly, as pywikibot does.
     """
-    me = username.casefold()
-    for m in _BOTS.finditer(text):
-        name, params = m.group(1).lower(), (m.group(2) or "").strip("|")
-        if name == "nobots":
-            names = {n.strip().casefold() for n in params.split(",") if n.strip()}
-            if not names or "all" in names or me in names:
-                return False
+    import mwparserfromhell
+
+    visible = _DISABLED.sub("", text)
+    for template in mwparserfromhell.parse(visible).ifilter_templates(recursive=True):
+        title = _template_title(str(template.name))
+        if title not in ("Bots", "Nobots"):
             continue
-        for param in params.split("|"):
-            key, _, value = param.partition("=")
-            names = {n.strip().casefold() for n in value.split(",")}
-            if key.strip().lower() == "deny" and ({"all", me} & names):
+        positional = [p for p in template.params if not p.showkey]
+        named = sorted((p for p in template.params if p.showkey),
+                       key=lambda p: str(p.name).strip())
+        params = [str(p.value).strip() for p in positional] + \
+            [f"{str(p.name).strip()}={str(p.value).strip()}" for p in named]
+        key, sep, value = params[0].partition("=") if params else ("", "", "")
+        if params and not sep:
+            key, value = value, key
+        key = key.strip()
+        names = {n.strip() for n in value.split(",")} if params else set()
+        if title == "Nobots":
+            if not params or key or {"all", module, username} & names:
                 return False
-            if key.strip().lower() == "allow" and not ({"all", me} & names):
-                return False
+        elif key == "allow" and value and not {"all", username} & names:
+            return False
+        elif key == "deny" and value and {"all", username} & names:
+            return False
     return True

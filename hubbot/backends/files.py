@@ -10,7 +10,13 @@ from pathlib import Path
 
 from hubbot.backends.base import Saved, bots_allowed
 from hubbot.core.pages import HistoryEntry, PageText, Revision
-from hubbot.errors import EditConflictError, PageError, UsageError, WikiError
+from hubbot.errors import (
+    EditConflictError,
+    PageError,
+    SimulatedSaveError,
+    UsageError,
+    WikiError,
+)
 
 
 def title_to_filename(title: str) -> str:
@@ -33,9 +39,11 @@ class FilesBackend:
     is honoured as on a wiki; missing pages are never created.
     """
 
-    def __init__(self, directory: Path | str, username: str = "hubbot") -> None:
+    def __init__(self, directory: Path | str, username: str = "hubbot", *,
+                 simulate: bool = False) -> None:
         self.directory = Path(directory)
         self.username = username
+        self.simulate = simulate  # pywikibot's -simulate: write no file
         if not self.directory.is_dir():
             raise UsageError(f"--pages-dir {self.directory}: not a directory")
 
@@ -93,6 +101,8 @@ class FilesBackend:
             raise EditConflictError(page.title, "the page changed since it was read")
         if text == page.text:
             return None
+        if self.simulate:
+            raise SimulatedSaveError(page.title, "simulated (-simulate): not written")
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".hubbot-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -109,6 +119,8 @@ class FilesBackend:
         creates pages). An existing page is an edit conflict: it appeared since it was
         read."""
         path = self._path(title)
+        if self.simulate:
+            raise SimulatedSaveError(title, "simulated (-simulate): not created")
         try:
             with path.open("x", encoding="utf-8", newline="") as fh:
                 fh.write(text)

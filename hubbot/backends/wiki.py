@@ -10,12 +10,13 @@ and timeouts, and throttling.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from hubbot.backends.base import Saved, bots_allowed
+from hubbot.backends.base import Saved
 from hubbot.core.pages import HistoryEntry, PageText, Revision
 from hubbot.errors import (
     ConfigError,
@@ -23,6 +24,8 @@ from hubbot.errors import (
     LoginError,
     PageError,
     PageSkippedError,
+    SimulatedSaveError,
+    UsageError,
     WikiError,
 )
 
@@ -70,13 +73,69 @@ def _one_line(exc: BaseException) -> str:
     return text[:300]
 
 
+class _Causes(logging.Handler):
+    """What went wrong on the way to a failed request: pywikibot retries a 503, a dropped
+    connection or some API errors quietly and then says only "Maximum retries attempted
+    without success"; this keeps the last cause it logged (and the response hook adds
+    HTTP error statuses) so the page's failure can name it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a log record we cannot format is no cause
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            message = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+        if lines and not lines[-1].startswith(("http://", "https://")):
+            self.last = _redact(" ".join(lines[-1].split()))[:200]
+
+
+# What pywikibot.handle_args may change in pywikibot.config.
+_OPTIONS = ("simulate", "verbose_output", "put_throttle", "write_maxlag", "read_maxlag",
+            "debug_log", "log", "logfilename", "usernames", "cosmetic_changes", "family",
+            "mylang")
+_USER_CONFIG: dict[str, Any] = {}
+
+
+def _global_options(args: Sequence[str]) -> dict[str, str]:
+    """``-name:value`` (or ``-name``) command line options by name."""
+    out = {}
+    for arg in args:
+        name, _, value = arg.partition(":")
+        out[name] = value
+    return out
+
+
+def url_family_name(url: str) -> str:
+    """The name of the family hubbot generates for the wiki at ``url`` (its host and
+    path, as letters, digits and ``_``): usable in user-config.py's ``usernames``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path.removesuffix("/api.php")
+    return re.sub(r"\W+", "_", f"{parts.netloc}{path}").strip("_").lower() or "wiki"
+
+
 class WikiBackend:
     """``Backend`` over a real wiki. ``request_count`` counts API HTTP requests made since
-    the backend was created (login included); tests and the benchmark read it."""
+    the backend was created (login included); tests and the benchmark read it.
 
-    def __init__(self, family: str, code: str, *, username: str | None = None,
-                 respect_protection: bool = True, max_retries: int | None = None,
-                 retry_wait: float | None = None, debug: bool = False) -> None:
+    The wiki is ``family``/``code``, or the one whose ``api.php`` is ``url`` (a family is
+    generated for it, without any request). ``global_args`` are pywikibot's global options
+    (``-simulate``, ``-user:``, ``-family:``, ``-lang:``, ``-v``, ``-debug``, ...), handled
+    by ``pywikibot.handle_args`` as in every pywikibot script; on the command line they
+    win over the config. ``-dir:`` must already have taken effect (``PYWIKIBOT_DIR``)."""
+
+    def __init__(self, family: str | None = None, code: str | None = None, *,
+                 url: str | None = None, username: str | None = None,
+                 global_args: Sequence[str] = (), respect_protection: bool = True,
+                 max_retries: int | None = None, retry_wait: float | None = None,
+                 debug: bool = False) -> None:
         try:
             import pywikibot
             from pywikibot import config as pwb_config
@@ -87,6 +146,18 @@ class WikiBackend:
                 from None
         from pywikibot.exceptions import UnknownFamilyError, UnknownSiteError
 
+        if url is not None:
+            family = code = url_family_name(url)
+            pwb_config.family_files[family] = url  # pywikibot's AutoFamily: no request
+        options = _global_options(global_args)
+        if family is not None and code is not None:
+            pwb_config.family, pwb_config.mylang = family, code  # the command line wins
+        self._handle_args(pywikibot, list(global_args))
+        family, code = pwb_config.family, pwb_config.mylang
+        if "-user" in options:
+            username = None  # handle_args set it for the site it names
+        debug = debug or "-debug" in options
+        self.simulate = bool(pwb_config.simulate)
         _quiet_pywikibot(debug)
 
         if max_retries is not None:
@@ -96,22 +167,24 @@ class WikiBackend:
             pwb_config.retry_max = max(retry_wait, 0.1)
         self.request_count = 0
         self._started: dict[str, str] = {}  # when each page was read (curtimestamp)
+        self._causes = _Causes()
         self._counted_session = http.session
         self._counted_session.hooks.setdefault("response", []).append(self._count)
         self.respect_protection = respect_protection
+        where = f"{family}:{code}" if url is None else f"{url} ({family}:{code})"
         try:
             self.site = pywikibot.Site(code, family, user=username)
         except (UnknownFamilyError, UnknownSiteError) as exc:
-            raise ConfigError(f"[site] {family}:{code}: {_one_line(exc)}") from None
+            raise ConfigError(f"[site] {where}: {_one_line(exc)}") from None
         except Exception as exc:  # noqa: BLE001 - every login failure is one line
-            raise LoginError(f"login to {family}:{code} failed: "
+            raise LoginError(f"login to {where} failed: "
                              f"{_redact(_one_line(exc))}") from None
         try:
             self.site.login()
         except LoginError:
             raise
         except Exception as exc:  # noqa: BLE001 - every login failure is one line
-            raise LoginError(f"login to {family}:{code} failed: "
+            raise LoginError(f"login to {where} failed: "
                              f"{_redact(_one_line(exc))}") from None
         # Part of logging in: pywikibot looks up the API modules it will use (paraminfo)
         # once; doing it here keeps every later read at exactly one request per batch.
@@ -119,12 +192,43 @@ class WikiBackend:
         self.site._paraminfo.fetch(["query+revisions", "query+info", "edit"])
         _ = self.site.namespaces, self.site.has_extension("Translate")
         if not self.site.logged_in():
-            raise LoginError(f"login to {family}:{code} failed: not logged in")
+            raise LoginError(f"login to {where} failed: not logged in")
         self.username = self.site.username() or username or ""
+
+    @staticmethod
+    def _handle_args(pywikibot: Any, args: list[str]) -> None:
+        """``pywikibot.handle_args`` on hubbot's global options only (never on the rest
+        of ``sys.argv``); what it does not know is a usage error."""
+        import warnings
+
+        config = pywikibot.config
+        if not _USER_CONFIG:  # as user-config.py set them, before any command line
+            _USER_CONFIG.update({k: copy.deepcopy(getattr(config, k)) for k in _OPTIONS})
+        else:  # a second backend in this process starts from user-config.py again
+            for key in _OPTIONS:
+                if key not in ("family", "mylang"):
+                    setattr(config, key, copy.deepcopy(_USER_CONFIG[key]))
+        pywikibot.argvu[1:] = args  # handle_args([]) would read sys.argv
+        try:
+            with warnings.catch_warnings():
+                # another backend of this process made a Site before: not an error here
+                warnings.filterwarnings("ignore", "Site objects have been created",
+                                        UserWarning)
+                rest = pywikibot.handle_args(args, do_help=False)
+        except SystemExit:
+            raise ConfigError(f"[site] {pywikibot.config.family}:{pywikibot.config.mylang}: "
+                              "pywikibot knows no such family or code") from None
+        except ValueError as exc:
+            raise UsageError(f"pywikibot option: {_one_line(exc)}") from None
+        if rest:
+            raise UsageError(f"unknown pywikibot option {rest[0]!r}")
 
     def _count(self, response: Any, *args: Any, **kwargs: Any) -> None:
         if "api.php" in getattr(response, "url", ""):
             self.request_count += 1
+            status = getattr(response, "status_code", 200)
+            if status >= 400:
+                self._causes.last = f"HTTP {status} {getattr(response, 'reason', '')}".strip()
 
     def close(self) -> None:
         hooks = self._counted_session.hooks.get("response", [])
@@ -179,7 +283,7 @@ class WikiBackend:
             reason = None
             edit_levels = [p["level"] for p in page.get("protection", [])
                            if p.get("type") == "edit"]
-            if not bots_allowed(text, self.username):
+            if not self._bot_may_edit(title, text):
                 reason = "{{nobots}} or {{bots}} excludes hubbot on the page"
             elif edit_levels and self.respect_protection:
                 reason = f"page is protected (edit={edit_levels[0]})"
@@ -187,6 +291,27 @@ class WikiBackend:
                                   editable=reason is None, not_editable_reason=reason)
             self._started[title] = page.get("curtimestamp") or rev["timestamp"]
         return out
+
+    def _bot_may_edit(self, title: str, text: str) -> bool:
+        """Pywikibot's ``Page.botMayEdit`` on the text just read, without a request: the
+        page gets the text, and the templates it transcludes are resolved from that text
+        on the site's namespaces (botMayEdit would otherwise ask the wiki for them, one
+        request per page)."""
+        import pywikibot
+        from pywikibot.exceptions import Error as PywikibotError
+        from pywikibot.site import Namespace
+
+        page = pywikibot.Page(self.site, title)
+        page._text = text  # not the setter: it runs botMayEdit on the wiki's text first
+        templates = set()
+        for name, _params in page.raw_extracted_templates:
+            try:
+                link = pywikibot.Link(name, self.site, default_namespace=Namespace.TEMPLATE)
+                templates.add(pywikibot.Page(self.site, link.canonical_title()))
+            except PywikibotError:
+                continue  # a parser function or magic word, not a template
+        page._templates = templates
+        return page.botMayEdit()
 
     def history(self, title: str, *,
                 until: Callable[[HistoryEntry], bool] | None = None) -> list[HistoryEntry]:
@@ -252,7 +377,36 @@ class WikiBackend:
 
     # --- writes -------------------------------------------------------------------------
 
+    def _submit(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One write request; the last cause pywikibot met on its retries (HTTP status,
+        dropped connection, API error code) is kept for the failure message."""
+        self._causes.last = None
+        logger = logging.getLogger("pywiki")
+        logger.addHandler(self._causes)
+        try:
+            return self.site.simple_request(**params).submit()
+        finally:
+            logger.removeHandler(self._causes)
+
+    def _failure(self, exc: BaseException) -> str:
+        """``exc`` in one line, naming the cause pywikibot's retries hid."""
+        text = _redact(_one_line(exc))
+        cause = self._causes.last
+        if cause and cause not in text:
+            text += f" (last cause: {cause})"
+        return text
+
+    def _simulated(self, result: dict[str, Any]) -> bool:
+        """Pywikibot's ``simulate`` blocked the write and answered with a made-up
+        success without a revision (``{'result': 'Success', 'nochange': ''}``)."""
+        import pywikibot
+
+        return bool(pywikibot.config.simulate) and "newrevid" not in result
+
     def save(self, page: PageText, text: str, summary: str) -> Saved | None:
+        """One ``action=edit`` of hubbot's own (not ``Page.save``): it carries the base
+        revision and timestamp of *our* read and ``nocreate``, and its answer has the
+        edit's ``oldrevid`` (README, Design: what ``Page.save`` would lose)."""
         from pywikibot.exceptions import APIError
         from pywikibot.exceptions import Error as PywikibotError
 
@@ -271,7 +425,7 @@ class WikiBackend:
             "token": self.site.tokens["csrf"],
         }
         try:
-            data = self.site.simple_request(**params).submit()
+            data = self._submit(params)
         except APIError as exc:
             code = exc.code
             if code == "editconflict":
@@ -284,15 +438,30 @@ class WikiBackend:
                 raise PageError(page.title, f"page is gone: {exc.info}") from None
             raise PageError(page.title, f"API error {code}: {exc.info}") from None
         except PywikibotError as exc:
-            raise PageError(page.title, f"not saved: {_one_line(exc)}") from None
+            raise PageError(page.title, f"not saved: {self._failure(exc)}") from None
         result = data.get("edit", {})
         if result.get("result") != "Success":
             raise PageError(page.title, f"edit not saved: {result}")
-        if result.get("nochange"):
+        if self._simulated(result):
+            raise SimulatedSaveError(page.title, "simulated (-simulate): not saved")
+        if result.get("nochange") is not None and "newrevid" not in result:
             return None
         parent = result.get("oldrevid")
         return Saved(int(result["newrevid"]), int(parent) if parent else None,
                      result.get("newtimestamp"))
+
+    def confirm(self, title: str, diff: str, summary: str, *, old: str = "",
+                new: str = "") -> str:
+        """Interactive mode against a wiki, the pywikibot way: ``showDiff`` of the page,
+        the summary, and ``input_choice`` (y/n/a/q)."""
+        import pywikibot
+
+        pywikibot.info(f"\n<<lightpurple>>>>> {title} <<<<<<default>>")
+        pywikibot.showDiff(old, new)
+        pywikibot.info(f"Edit summary: {summary}")
+        return pywikibot.input_choice(
+            f"Save {title}?", [("yes", "y"), ("no", "n"), ("all", "a"), ("quit", "q")],
+            default="n", automatic_quit=False)
 
     def create_page(self, title: str, text: str, summary: str) -> int | None:
         """Create ``title`` (``createonly``: an existing page is never overwritten). Used by
@@ -301,10 +470,10 @@ class WikiBackend:
         from pywikibot.exceptions import Error as PywikibotError
 
         try:
-            data = self.site.simple_request(
+            data = self._submit(dict(
                 action="edit", title=title, text=text, summary=summary, bot=True,
                 createonly=True, watchlist="nochange", formatversion=2,
-                token=self.site.tokens["csrf"], **{"assert": "user"}).submit()
+                token=self.site.tokens["csrf"], **{"assert": "user"}))
         except APIError as exc:
             if exc.code == "articleexists":
                 raise EditConflictError(title, "the page was created since it was read") \
@@ -314,10 +483,12 @@ class WikiBackend:
                 raise PageSkippedError(title, f"protected: {exc.info}") from None
             raise PageError(title, f"API error {exc.code}: {exc.info}") from None
         except PywikibotError as exc:
-            raise PageError(title, f"not created: {_one_line(exc)}") from None
+            raise PageError(title, f"not created: {self._failure(exc)}") from None
         result = data.get("edit", {})
         if result.get("result") != "Success":
             raise PageError(title, f"page not created: {result}")
+        if self._simulated(result):
+            raise SimulatedSaveError(title, "simulated (-simulate): not created")
         return int(result["newrevid"]) if "newrevid" in result else None
 
     def revision_label(self, revid: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -31,7 +32,10 @@ from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json, pro
 from hubbot.core.parse import parse_page
 from hubbot.errors import EXIT_USAGE, HubbotError, UsageError
 
-EPILOG = """exit codes: 0 all done (opted-out pages are reported), 1 a page failed, 2 usage,
+EPILOG = """pywikibot's global options work as in every pywikibot script, e.g. -simulate
+(save nothing), -dir:PATH, -user:NAME, -family:NAME, -lang:CODE, -v, -debug.
+
+exit codes: 0 all done (opted-out pages are reported), 1 a page failed, 2 usage,
 config, state or lock error, 3 stopped (shutoff page, or another run holds the lock),
 4 login failed or no pywikibot user config"""
 
@@ -51,8 +55,9 @@ def _common(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--pages-dir", type=Path, metavar="DIR", help="read (and write) "
                     "<title>.wikitext files in DIR instead of the wiki")
     sp.add_argument("--log-format", choices=("text", "json"), default="text")
-    sp.add_argument("-debug", "--debug", action="store_true", dest="debug",
-                    help="show pywikibot's own tracebacks for network faults")
+    sp.add_argument("--debug", action="store_true", dest="debug",
+                    help="show pywikibot's own tracebacks for network faults (also "
+                    "pywikibot's -debug)")
 
 
 def _sync_parser(sub: argparse._SubParsersAction) -> None:
@@ -115,11 +120,42 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ti)
     ti.add_argument("--write", action="store_true", help="create or update the pages "
                     "(without it: say what would change, with diffs)")
-    ti.add_argument("-simulate", "--simulate", action="store_true",
+    ti.add_argument("--simulate", action="store_true",
                     help="a dry run even with --write (as pywikibot's -simulate)")
     ti.add_argument("--templates-dir", type=Path, metavar="DIR",
                     help="the template pages (default: the wikitemplates/ folder)")
     return parser
+
+
+# Pywikibot's global options (pywikibot.bot.handle_args) hubbot hands on. -help and
+# -daemonize are pywikibot's script machinery, -cc (cosmetic changes) does not apply to
+# hubbot's edits; numeric config settings (-max_retries:3, -step:10) are also passed on.
+PYWIKIBOT_OPTIONS = frozenset({
+    "-dir", "-config", "-site", "-family", "-code", "-lang", "-user", "-putthrottle",
+    "-pt", "-log", "-nolog", "-simulate", "-debug", "-verbose", "-v", "-maxlag"})
+_NUMERIC_OPTION = re.compile(r"-[a-z_]+:\d+")
+
+
+def split_global_options(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """hubbot's own arguments, and pywikibot's single-dash global options (``-simulate``,
+    ``-dir:PATH``, ...). Raises ``UsageError`` for a single-dash option that is neither."""
+    own: list[str] = []
+    pywikibot: list[str] = []
+    for arg in argv:
+        if not re.match(r"-[a-zA-Z]", arg) or arg == "-h":
+            own.append(arg)
+        elif arg.partition(":")[0] in PYWIKIBOT_OPTIONS or _NUMERIC_OPTION.fullmatch(arg):
+            pywikibot.append(arg)
+        else:
+            raise UsageError(f"unknown option {arg!r} (pywikibot's global options: "
+                             "-simulate, -dir:, -user:, -family:, -lang:, -v, -debug, ...)")
+    return own, pywikibot
+
+
+def _where(args: argparse.Namespace) -> Where:
+    globals_ = tuple(args.pywikibot_args)
+    debug = args.debug or any(a.partition(":")[0] == "-debug" for a in globals_)
+    return Where(args.pages_dir, debug, globals_)
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -148,7 +184,7 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
 
 
 def _confirm_on_tty(out: Output):  # noqa: ANN202 - a Confirm callable
-    def confirm(title: str, diff: str, summary: str) -> str:
+    def confirm(title: str, diff: str, summary: str, **_texts: str) -> str:
         out.stream.write(out.diff(diff))
         out.stream.write(f"Edit summary: {summary}\n")
         while True:
@@ -165,7 +201,7 @@ def _confirm_on_tty(out: Output):  # noqa: ANN202 - a Confirm callable
 
 def cmd_sync(args: argparse.Namespace, out: Output) -> int:
     config = load_config(args.config)
-    where = Where(args.pages_dir, args.debug)
+    where = _where(args)
     if args.apply_approved:
         outcome = run_apply_approved(config, where, today=_today(args.today),
                                      log=out.progress)
@@ -191,7 +227,7 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: Output) -> int:
-    parsed = read_configured(load_config(args.config), Where(args.pages_dir, args.debug))
+    parsed = read_configured(load_config(args.config), _where(args))
     problems = [p for page in parsed for p in page.problems]
     for problem in problems:
         out.log(str(problem), kind="problem", page=problem.page, row=problem.row)
@@ -200,7 +236,7 @@ def cmd_check(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: Output) -> int:
-    parsed = read_configured(load_config(args.config), Where(args.pages_dir, args.debug))
+    parsed = read_configured(load_config(args.config), _where(args))
     records = export_records(parsed)
     if args.format == "json":
         out.write_json(records)
@@ -213,8 +249,9 @@ def cmd_templates(args: argparse.Namespace, out: Output) -> int:
     from hubbot.app.templates_install import Action, run_install
 
     config = load_config(args.config)
-    write = args.write and not args.simulate
-    with session(config, Where(args.pages_dir, args.debug), lock=False) as backend:
+    where = _where(args)
+    write = args.write and not (args.simulate or where.simulate)
+    with session(config, where, lock=False) as backend:
         results = run_install(backend, write=write, log=out.progress,
                               directory=args.templates_dir,
                               summary_prefix=config.summary_prefix)
@@ -241,11 +278,18 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
     """Run the CLI; returns the exit code (``hubbot`` exits with it)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    parser = build_parser()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args = build_parser().parse_args(argv)
+            try:
+                own, pywikibot_args = split_global_options(
+                    sys.argv[1:] if argv is None else argv)
+            except UsageError as exc:
+                parser.error(str(exc))
+            args = parser.parse_args(own)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
+    args.pywikibot_args = pywikibot_args
     out = Output(stdout, log_format=getattr(args, "log_format", "text"),
                  color=getattr(args, "color", "auto"), err=stderr)
     try:

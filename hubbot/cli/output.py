@@ -95,8 +95,11 @@ def print_summary(report: RunReport, out: Output, mode: Mode) -> None:
         out.log("done: nothing to do", kind="summary", exit_code=report.exit_code)
         return
     counts = report.counts()
+    simulated = sum(1 for p in report.pages if p.simulated)
     verb = (f"{counts[Outcome.WOULD_SAVE]} would be edited" if mode is Mode.DRY_RUN
             else f"{counts[Outcome.SAVED]} saved")
+    if simulated:
+        verb += f", {simulated} would be saved (simulated)"
     out.log(f"done: {verb}, {counts[Outcome.FAILED]} failed, "
             f"{counts[Outcome.SKIPPED]} opted out, {len(report.problems)} problems",
             kind="summary", exit_code=report.exit_code)
