@@ -6,13 +6,20 @@ any request reaches a wiki. Relative paths are resolved against the config file'
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hubbot.app.checks import (
+    check_distinct,
+    check_marker,
+    check_title,
+    check_url,
+    read_toml,
+    string,
+    table,
+)
 from hubbot.core.records import Kind, Stage
 from hubbot.core.regions import Markers
 from hubbot.core.vocabulary import parse_aliases
@@ -96,99 +103,6 @@ class Config:
                 if t not in (self.shutoff_page, self.review.trigger_page, self.status_page)]
 
 
-_KNOWN = {
-    "site": {"family", "code", "url", "username"},
-    "bot": {"summary_prefix", "shutoff_page", "shutoff_run_value", "state_path",
-            "lock_path", "max_removal_share"},
-    "markers": {"start", "end"},
-    "status": {"template", "summary_page", "summary_template", "aliases"},
-    "review": {"page", "approvers", "approver_groups", "trigger_page",
-               "trigger_interval_minutes"},
-    "status_page": {"title", "docs_page"},
-}
-
-
-# Characters MediaWiki never allows in a title (and control characters).
-_ILLEGAL_TITLE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f\ufffd]")
-_TITLE_BYTES = 255
-
-
-def check_title(title: str, where: str) -> str:
-    """``title`` if MediaWiki could have a page of that name; else ``ConfigError``."""
-    bad = _ILLEGAL_TITLE.search(title)
-    if bad:
-        raise ConfigError(f"{where}: title {title!r}: {bad.group()!r} is not allowed in a "
-                          "page title")
-    name = title.replace("_", " ").strip()
-    prefix, colon, rest = name.partition(":")
-    if not name or name.startswith(":") or (colon and prefix.strip() and not rest.strip()):
-        raise ConfigError(f"{where}: title {title!r} is not a page title")
-    if len(name.encode("utf-8")) > _TITLE_BYTES:
-        raise ConfigError(f"{where}: title {title[:40]!r}... is longer than "
-                          f"{_TITLE_BYTES} bytes")
-    if "~~~" in name or name in (".", "..") or "/./" in name or "/../" in name:
-        raise ConfigError(f"{where}: title {title!r} is not a page title")
-    return title
-
-
-def title_key(title: str) -> str:
-    """How MediaWiki tells titles apart (first letter case-insensitive, ``_`` = space):
-    ``Hubs`` and ``hubs`` are one page."""
-    name = " ".join(title.replace("_", " ").split())
-    prefix, colon, rest = name.partition(":")
-    if colon and rest:
-        return prefix.strip().casefold() + ":" + rest[:1].upper() + rest[1:]
-    return name[:1].upper() + name[1:]
-
-
-def _check_marker(value: str, key: str, where: str) -> str:
-    try:
-        a, b = value.format(name="events"), value.format(name="hubs")
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{where}: [markers] {key}: only {{name}} may be in braces "
-                          f"({type(exc).__name__}: {exc})") from None
-    if a == b:
-        raise ConfigError(f"{where}: [markers] {key} must contain {{name}} (the region)")
-    if not a.startswith("<!--") or not a.endswith("-->"):
-        raise ConfigError(f"{where}: [markers] {key} must be an HTML comment <!-- ... -->")
-    return value
-
-
-def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [{key}] must be a table")
-    unknown = set(value) - _KNOWN[key]
-    if unknown:
-        raise ConfigError(f"{where}: [{key}] has unknown key {sorted(unknown)[0]!r}")
-    return value
-
-
-def _str(section: dict[str, Any], key: str, where: str, default: str | None = None
-         ) -> str | None:
-    value = section.get(key, default)
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ConfigError(f"{where}: {key} must be a non-empty string")
-    return value
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    where = str(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{where}: config file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{where}: not valid TOML (UTF-8): {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot read: {exc.strerror}") from None
-    unknown = set(data) - set(_KNOWN) - {"pages", "hub_pages"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown section {sorted(unknown)[0]!r}")
-    return data
-
-
 def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
     pages: list[PageConfig] = []
     raw_pages = data.get("pages", [])
@@ -198,7 +112,7 @@ def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
         here = f"{where}: [[pages]] #{i}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{here}: must be a table")
-        title = _str(entry, "title", here)
+        title = string(entry, "title", here)
         if title is None:
             raise ConfigError(f"{here}: title is missing")
         tables = entry.get("tables", [])
@@ -222,8 +136,8 @@ def _hub_pages(data: dict[str, Any], where: str) -> list[HubPageConfig]:
         here = f"{where}: [[hub_pages]] #{i}"
         if not isinstance(entry, dict) or set(entry) != {"title", "hub"}:
             raise ConfigError(f"{here}: needs exactly title and hub")
-        hub_pages.append(HubPageConfig(check_title(_str(entry, "title", here) or "", here),
-                                       _str(entry, "hub", here) or ""))
+        hub_pages.append(HubPageConfig(check_title(string(entry, "title", here) or "", here),
+                                       string(entry, "hub", here) or ""))
     return hub_pages
 
 
@@ -239,11 +153,11 @@ def _review(review: dict[str, Any], where: str) -> ReviewConfig:
         raise ConfigError(f"{where}: [review] trigger_interval_minutes must be minutes")
     for key in ("page", "trigger_page"):
         if review.get(key) is not None:
-            check_title(_str(review, key, where) or "", f"{where}: [review] {key}")
+            check_title(string(review, key, where) or "", f"{where}: [review] {key}")
     review_cfg = ReviewConfig(
-        page=_str(review, "page", where), approvers=lists["approvers"],
+        page=string(review, "page", where), approvers=lists["approvers"],
         approver_groups=lists["approver_groups"],
-        trigger_page=_str(review, "trigger_page", where),
+        trigger_page=string(review, "trigger_page", where),
         trigger_interval_minutes=interval)
     if (review_cfg.page or review_cfg.trigger_page) and not (
             review_cfg.approvers or review_cfg.approver_groups):
@@ -251,97 +165,87 @@ def _review(review: dict[str, Any], where: str) -> ReviewConfig:
     return review_cfg
 
 
-def _check_distinct(titles: list[str], where: str) -> None:
-    keys = [title_key(t) for t in titles]
-    if len(set(keys)) != len(keys):
-        twice = next(t for t, k in zip(titles, keys, strict=True) if keys.count(k) > 1)
-        raise ConfigError(f"{where}: a page is configured twice ({twice!r}; MediaWiki "
-                          "ignores the case of the first letter and treats _ as a space)")
+def _site(site: dict[str, Any], where: str) -> tuple[str | None, str | None, str | None]:
+    """(family, code, url): the wiki, named by family and code or by its API address."""
+    family, code = string(site, "family", where), string(site, "code", where)
+    if (family is None) != (code is None):
+        raise ConfigError(f"{where}: [site] needs both family and code")
+    url = string(site, "url", where)
+    if url is not None:
+        check_url(url, where)
+        if family is not None:
+            raise ConfigError(f"{where}: [site] names the wiki by url or by family and "
+                              "code, not both")
+    return family, code, url
+
+
+def _markers(marks: dict[str, Any], where: str) -> Markers:
+    start = string(marks, "start", where, Markers().start) or ""
+    end = string(marks, "end", where, Markers().end) or ""
+    if start == end:
+        raise ConfigError(f"{where}: [markers] start and end must differ")
+    check_marker(start, "start", where)
+    check_marker(end, "end", where)
+    return Markers(start, end)
 
 
 def load_config(path: Path | str) -> Config:
     """Read ``path``. Raises ``ConfigError`` (one line, exit 2) on any problem."""
     path = Path(path)
     where = str(path)
-    data = _read_toml(path)
-    site = _table(data, "site", where)
-    bot = _table(data, "bot", where)
-    marks = _table(data, "markers", where)
-    status = _table(data, "status", where)
+    data = read_toml(path)
+    site = table(data, "site", where)
+    bot = table(data, "bot", where)
+    marks = table(data, "markers", where)
+    status = table(data, "status", where)
     base = path.parent
     pages, hub_pages = _pages(data, where), _hub_pages(data, where)
-    review_cfg = _review(_table(data, "review", where), where)
-    family = _str(site, "family", where)
-    code = _str(site, "code", where)
-    if (family is None) != (code is None):
-        raise ConfigError(f"{where}: [site] needs both family and code")
-    url = _str(site, "url", where)
-    if url is not None:
-        _check_url(url, where)
-        if family is not None:
-            raise ConfigError(f"{where}: [site] names the wiki by url or by family and "
-                              "code, not both")
+    review_cfg = _review(table(data, "review", where), where)
+    family, code, url = _site(site, where)
     share = bot.get("max_removal_share", 0.3)
     if not isinstance(share, (int, float)) or not 0 <= share < 1:
         raise ConfigError(f"{where}: max_removal_share must be a number in [0, 1)")
-    start = _str(marks, "start", where, Markers().start) or ""
-    end = _str(marks, "end", where, Markers().end) or ""
-    if start == end:
-        raise ConfigError(f"{where}: [markers] start and end must differ")
-    _check_marker(start, "start", where)
-    _check_marker(end, "end", where)
-    summary_page = _str(status, "summary_page", where)
+    markers = _markers(marks, where)
+    summary_page = string(status, "summary_page", where)
     titles = [p.title for p in pages] + [h.title for h in hub_pages]
     for key in ("summary_page",):
         if status.get(key) is not None:
             check_title(status[key], f"{where}: [status] {key}")
     if bot.get("shutoff_page") is not None:
-        check_title(_str(bot, "shutoff_page", where) or "", f"{where}: [bot] shutoff_page")
-    _check_distinct(titles, where)
+        check_title(string(bot, "shutoff_page", where) or "", f"{where}: [bot] shutoff_page")
+    check_distinct(titles, where)
     if review_cfg.page in titles or review_cfg.trigger_page in titles:
         raise ConfigError(f"{where}: [review] pages must not be content pages")
     return Config(
         path=path, family=family, code=code, pages=tuple(pages),
         hub_pages=tuple(hub_pages),
-        status_template=_str(status, "template", where, "Hub status") or "Hub status",
+        status_template=string(status, "template", where, "Hub status") or "Hub status",
         summary_page=summary_page,
-        summary_template=_str(status, "summary_template", where, "Hubs summary") or "",
-        summary_prefix=_str(bot, "summary_prefix", where, "hubbot") or "hubbot",
-        shutoff_page=_str(bot, "shutoff_page", where),
-        shutoff_run_value=_str(bot, "shutoff_run_value", where, "run") or "run",
-        state_path=base / (_str(bot, "state_path", where, "hubbot-state.json") or ""),
-        lock_path=base / (_str(bot, "lock_path", where, "hubbot.lock") or ""),
+        summary_template=string(status, "summary_template", where, "Hubs summary") or "",
+        summary_prefix=string(bot, "summary_prefix", where, "hubbot") or "hubbot",
+        shutoff_page=string(bot, "shutoff_page", where),
+        shutoff_run_value=string(bot, "shutoff_run_value", where, "run") or "run",
+        state_path=base / (string(bot, "state_path", where, "hubbot-state.json") or ""),
+        lock_path=base / (string(bot, "lock_path", where, "hubbot.lock") or ""),
         max_removal_share=float(share),
-        markers=Markers(start, end),
-        username=_str(site, "username", where),
+        markers=markers,
+        username=string(site, "username", where),
         url=url,
         review=review_cfg,
         stage_aliases=_aliases(status.get("aliases", {}), where),
-        **_status_page(_table(data, "status_page", where), titles, where),
+        **_status_page(table(data, "status_page", where), titles, where),
     )
 
 
 def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:
-    out = {"status_page": _str(table, "title", where),
-           "docs_page": _str(table, "docs_page", where)}
+    out = {"status_page": string(table, "title", where),
+           "docs_page": string(table, "docs_page", where)}
     for key, title in out.items():
         if title is not None:
             check_title(title, f"{where}: [status_page] {key}")
     if out["status_page"] in titles:
         raise ConfigError(f"{where}: [status_page] title must not be a content page")
     return out
-
-
-def _check_url(url: str, where: str) -> None:
-    """A wiki's API address, checked without asking it (pywikibot generates the family
-    from it when the backend starts)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or \
-            not parts.path.endswith("/api.php") or parts.query or parts.fragment:
-        raise ConfigError(f"{where}: [site] url {url!r}: expected the wiki's api.php, "
-                          "e.g. https://wiki.example.org/w/api.php")
 
 
 def _aliases(raw: object, where: str) -> dict[str, Stage]:
