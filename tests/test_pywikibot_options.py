@@ -16,7 +16,8 @@ import pytest
 from hubbot.app.config import load_config
 from hubbot.backends.base import bots_allowed
 from hubbot.backends.files import FilesBackend, title_to_filename
-from hubbot.cli.main import main, split_global_options
+from hubbot.cli.args import split_global_options
+from hubbot.cli.main import main
 from hubbot.core.pages import PageText
 from hubbot.errors import ConfigError, SimulatedSaveError, UsageError
 
