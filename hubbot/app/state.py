@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from hubbot.backends.atomic import atomic_write
 from hubbot.core.codec import event_from_json, hub_from_json
 from hubbot.errors import LockedError, StorageError
 
@@ -148,18 +149,8 @@ class StateStore:
                                f"({exc.strerror or exc})") from None
 
     def _write(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-                fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1,
+                                           sort_keys=True) + "\n")
 
 
 class SimulatedStateStore(StateStore):

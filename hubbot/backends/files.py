@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from hubbot.backends.atomic import atomic_write
 from hubbot.backends.base import Saved, bots_allowed
 from hubbot.core.pages import HistoryEntry, PageText, Revision
 from hubbot.errors import (
@@ -103,14 +102,7 @@ class FilesBackend:
             return None
         if self.simulate:
             raise SimulatedSaveError(page.title, "simulated (-simulate): not written")
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".hubbot-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            os.replace(tmp, self._path(page.title))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(self._path(page.title), text)
         revid = self._read(page.title)[0].revid
         return Saved(revid or 0, page.revid)
 
