@@ -79,6 +79,10 @@ class RegionError(PageError):
     """A bot-owned region's markers are missing, unbalanced or duplicated."""
 
 
+class TableError(PageError):
+    """A table in a bot-owned region cannot be written safely (e.g. not closed)."""
+
+
 class GuardError(PageError):
     """A write would remove too many rows (or empty a table) and was refused."""
 

@@ -26,14 +26,14 @@ from hubbot.core.codec import (
 from hubbot.core.pages import PageText
 from hubbot.core.parse import EVENTS, HUBS, INTERVIEWS, ParsedPage, parse_page
 from hubbot.core.records import Hub, Problem
-from hubbot.core.render import RenderRefused, render_page
+from hubbot.core.render import MarkersBroken, TableUnwritable, render_page
 from hubbot.core.status import (
     TemplateAmbiguous,
     TemplateMissing,
     render_hub_status,
     render_summary,
 )
-from hubbot.errors import GuardError, PageError, RegionError
+from hubbot.errors import GuardError, PageError, RegionError, TableError
 
 
 def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,8 +151,10 @@ class Planner:
         def new_text_of(parsed_page: ParsedPage, current: str) -> str:
             try:
                 text = render_page(parsed_page)
-            except RenderRefused as exc:
+            except MarkersBroken as exc:
                 raise RegionError(pc.title, str(exc)) from None
+            except TableUnwritable as exc:
+                raise TableError(pc.title, str(exc)) from None
             if text != current:
                 self.guard(pc, parsed_page, old)
             return text

@@ -17,8 +17,16 @@ from hubbot.core.read import DATA_KINDS, ParsedTable
 
 
 class RenderRefused(ValueError):
-    """The page must not be written (broken region markers, unclosed table, a bug that
-    would lose rows). The message is one line naming the reason."""
+    """The page must not be written. The message is one line naming the reason."""
+
+
+class MarkersBroken(RenderRefused):
+    """A region's markers are missing, duplicated or out of order."""
+
+
+class TableUnwritable(RenderRefused):
+    """A table in a region cannot be written safely (not closed; or a bug that would
+    lose or double a row: refused rather than lose data)."""
 
 
 def _chunks(text: str, pt: ParsedTable) -> list[str]:
@@ -39,13 +47,13 @@ def render_table(text: str, pt: ParsedTable) -> str:
     """The table's new wikitext, from its ``{|`` to its ``|}``."""
     table = pt.table
     if not table.closed:
-        raise RenderRefused(f"the {pt.kind} table is not closed with |}}")
+        raise TableUnwritable(f"the {pt.kind} table is not closed with |}}")
     if not table.rows:
         return text[table.start:table.end]
     chunks = _chunks(text, pt)
     order = pt.order if pt.order is not None else plan_order(pt, "")[0]
     if sorted(order) != list(range(len(chunks))):  # a bug, never a user error
-        raise RenderRefused(f"{pt.kind} table: rows would be lost or doubled")
+        raise TableUnwritable(f"{pt.kind} table: rows would be lost or doubled")
     newline = "\r\n" if "\r\n" in text[table.start:table.end] else "\n"
     out = []
     for position, index in enumerate(order):
@@ -62,13 +70,14 @@ def render_table(text: str, pt: ParsedTable) -> str:
 def render_page(parsed: ParsedPage) -> str:
     """The page with every table inside a bot-owned region normalized.
 
-    Raises ``RenderRefused`` when a region's markers are broken (missing end marker,
-    markers twice...) or a table in a region cannot be written: no output for the page.
+    Raises ``MarkersBroken`` when a region's markers are broken (missing end marker,
+    markers twice...) and ``TableUnwritable`` when a table in a region cannot be written:
+    no output for the page.
     Tables outside regions are read but never written.
     """
     if parsed.region_errors:
         name, reason = sorted(parsed.region_errors.items())[0]
-        raise RenderRefused(f"{name} region: {reason}; refusing to write the page")
+        raise MarkersBroken(f"{name} region: {reason}; refusing to write the page")
     text = parsed.text
     out = []
     pos = 0
