@@ -15,7 +15,7 @@ from typing import Any
 from hubbot.app.config import Config, HubPageConfig, PageConfig
 from hubbot.app.model import Outcome, PageResult, Plan, Records, RunReport
 from hubbot.app.state import PageState, State
-from hubbot.core.changes import Change, diff_events, diff_hubs, summarize
+from hubbot.core.changes import COUNT_MOVES, Change, diff_events, diff_hubs, summarize
 from hubbot.core.codec import (
     event_from_json,
     event_to_json,
@@ -243,7 +243,7 @@ class Planner:
                 raise PageError(hp.title, f"{{{{{template}}}}} appears more than once; "
                                 "not editing") from None
 
-        mine = [c for c in changes if c.key == hub.key and c.kind.startswith("hub")]
+        mine = [c for c in changes if c.key == hub.key and c.about_hub]
         summary = summarize(mine, prefix=self.config.summary_prefix,
                             fallback=f"update {{{{{template}}}}} of {hub.name} "
                                      f"({hub.stage.value})")
@@ -252,7 +252,7 @@ class Planner:
 
     def plan_summary(self, title: str, page: PageText, hubs: list[Hub],
                      changes: list[Change], unreadable_rows: int = 0) -> Plan:
-        moves = [c for c in changes if c.kind in ("hub stage", "hub added", "hub removed")]
+        moves = [c for c in changes if c.kind in COUNT_MOVES]
         last_change = moves[0].text if moves else None
         ordered = sorted(hubs, key=lambda h: h.key)
         template = self.config.summary_template
@@ -266,7 +266,7 @@ class Planner:
                 raise PageError(title, f"{{{{{template}}}}}: "
                                 f"{exc or 'missing or ambiguous'}; not editing") from None
 
-        hub_changes = [c for c in changes if c.kind.startswith("hub")]
+        hub_changes = [c for c in changes if c.about_hub]
         summary = summarize(hub_changes, prefix=self.config.summary_prefix,
                             fallback="update hub counts")
         return Plan(title, page, build(page)[0], summary, PageState(page.revid), build)

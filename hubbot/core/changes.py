@@ -11,10 +11,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TypeVar
 
 from hubbot.core.dates import format_date
-from hubbot.core.records import Event, Hub
+from hubbot.core.records import Event, Hub, Kind
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -53,18 +54,45 @@ def link_prefix(summary: str, prefix: str, docs_page: str) -> str:
     return summary
 
 
+class ChangeKind(StrEnum):
+    """What happened to a record (the value is what people read)."""
+
+    EVENT_ADDED = "event added"
+    EVENT_REMOVED = "event removed"
+    EVENT_CHANGED = "event changed"
+    HUB_ADDED = "hub added"
+    HUB_REMOVED = "hub removed"
+    HUB_STAGE = "hub stage"
+    HUB_TYPE = "hub type"
+    HUB_CHANGED = "hub changed"
+
+    @property
+    def record(self) -> Kind:
+        return Kind.HUBS if self.value.startswith("hub") else Kind.EVENTS
+
+
+# The changes a summary page reports as its last change (a hub's count moved).
+COUNT_MOVES = (ChangeKind.HUB_STAGE, ChangeKind.HUB_ADDED, ChangeKind.HUB_REMOVED)
+
+
 @dataclass(frozen=True)
 class Change:
-    """One record-level change. ``kind`` is one of: event added, event removed,
-    event changed, hub added, hub removed, hub stage, hub type, hub changed."""
+    """One record-level change of a record of ``kind.record`` on ``page``."""
 
-    kind: str
+    kind: ChangeKind
     page: str
     key: str
     text: str  # human-readable, e.g. "CEE Hub: planning → pilot"
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ChangeKind(self.kind))
+
+    @property
+    def about_hub(self) -> bool:
+        return self.kind.record is Kind.HUBS
+
     def __str__(self) -> str:
-        return f"{self.page}: {self.kind}: {self.text}"
+        return f"{self.page}: {self.kind.value}: {self.text}"
 
 
 def _event_label(ev: Event) -> str:
