@@ -211,3 +211,14 @@ def test_bad_status_aliases_are_one_clear_line(tmp_path, aliases, message):
     with pytest.raises(ConfigError) as exc:
         load_config(path)
     assert message in str(exc.value)
+
+
+def test_a_pending_change_of_an_unknown_kind_is_a_storage_error(tmp_path):
+    from hubbot.errors import StorageError
+
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"version": 1, "pages": {}, "pending_changes": [
+        {"kind": "hub exploded", "page": "Hubs/Ongoing", "key": "x", "text": "x"}]}))
+    with pytest.raises(StorageError) as exc:
+        StateStore(path).load()
+    assert "unknown kind" in str(exc.value)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from hubbot.backends.atomic import atomic_write
+from hubbot.core.changes import ChangeKind
 from hubbot.core.codec import event_from_json, hub_from_json
 from hubbot.errors import LockedError, StorageError
 
@@ -101,6 +102,10 @@ class StateStore:
                 isinstance(c, dict) and all(isinstance(v, str) for v in c.values())
                 for c in pending):
             raise StorageError(f"{self.path}: pending_changes must be a list of changes")
+        kinds = {k.value for k in ChangeKind}
+        if any(c.get("kind") not in kinds for c in pending):
+            raise StorageError(f"{self.path}: pending_changes holds a change of an unknown "
+                               "kind")
         for key in ("last_run", "triggered_at"):
             if raw.get(key) is not None and not isinstance(raw[key], str):
                 raise StorageError(f"{self.path}: {key} must be a string")
