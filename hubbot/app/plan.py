@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -101,17 +102,41 @@ class Planner:
 
     def plan(self, pages: dict[str, PageText], state: State, report: RunReport) -> Planned:
         """Plan every configured page; failures and problems go into ``report``."""
+        out = self.plan_sources(pages, state, report)
+        self.plan_derived(pages, report, out)
+        return out
+
+    def plan_sources(self, pages: dict[str, PageText], state: State, report: RunReport
+                     ) -> Planned:
+        """Plan the source pages among ``pages`` (a page not read is not planned: it has
+        not changed since the state recorded it). The registry's pages are read all
+        together or not at all (``Sync`` sees to it), so ``hubs`` is the whole registry
+        whenever a status page is planned."""
         out = Planned()
         failed_sources: set[str] = set()
         for pc in self.config.pages:
-            self._plan_one_source(pc, pages[pc.title], state, report, out, failed_sources)
+            if pc.title in pages:
+                self._plan_one_source(pc, pages[pc.title], state, report, out,
+                                      failed_sources)
         out.registry_ok = not any(HUBS in pc.tables and pc.title in failed_sources
                                   for pc in self.config.pages)
         report.problems.extend(self._duplicate_problems(out))
         pending = [change_from_json(c) for c in state.pending_changes]
         out.derived_changes = list(dict.fromkeys(pending + report.changes))
-        self._plan_derived(pages, report, out)
         return out
+
+    def derived_titles(self) -> list[str]:
+        """The pages built from the registry: hub status pages, then the summary."""
+        cfg = self.config
+        return [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
+                                                     if cfg.summary_page else [])
+
+    def plan_derived(self, pages: dict[str, PageText], report: RunReport, out: Planned,
+                     only: Collection[str] | None = None) -> None:
+        """Plan the status pages (those in ``only``; all when it is None). Their texts
+        must be in ``pages`` unless the registry could not be read (then each fails
+        without being read)."""
+        self._plan_derived(pages, report, out, only)
 
     def _plan_one_source(self, pc: PageConfig, page: PageText, state: State,
                          report: RunReport, out: Planned, failed: set[str]) -> None:
@@ -191,11 +216,11 @@ class Planner:
                 if counts[key] > 1 and len(pages_of[key]) > 1]
 
     def _plan_derived(self, pages: dict[str, PageText], report: RunReport,
-                      out: Planned) -> None:
+                      out: Planned, only: Collection[str] | None = None) -> None:
         cfg = self.config
-        titles = [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
-                                                       if cfg.summary_page else [])
-        for title in titles:
+        for title in self.derived_titles():
+            if only is not None and title not in only:
+                continue
             if not out.registry_ok:
                 report.pages.append(PageResult(title, Outcome.FAILED,
                                                "the hub registry could not be read safely"))
