@@ -75,11 +75,14 @@ class Planned:
 class Planner:
     """Plans one run's edits from the pages read and the state of the last run."""
 
-    def __init__(self, config: Config, *, today: date, accept_removals: bool = False
-                 ) -> None:
+    def __init__(self, config: Config, *, today: date, accept_removals: bool = False,
+                 records: bool = True) -> None:
         self.config = config
         self.today = today
         self.accept_removals = accept_removals
+        # False for a dry run: nothing is recorded, so the plans' states carry no records
+        # (reading the normalised text again for them is half the time of a large page).
+        self.records = records
 
     def parse(self, pc: PageConfig, page: PageText) -> ParsedPage:
         return parse_page(page.text, pc.title, context_year=pc.context_year,
@@ -186,9 +189,8 @@ class Planner:
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
         text = new_text_of(parsed, page.text)
-        return Plan(pc.title, page, text, summary,
-                    PageState(page.revid, self._saved_records(pc, page, text, parsed)),
-                    rebuild)
+        records = self._saved_records(pc, page, text, parsed) if self.records else {}
+        return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild)
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:
