@@ -217,3 +217,18 @@ def test_reading_only_changed_pages_converges_to_what_a_full_read_gives(wiki, tm
         assert report_a.exit_code == report_b.exit_code, number
         assert snapshot(wiki, a, state_a) == snapshot(wiki, b, state_b), number
     assert partial_rounds >= 5  # the rounds did exercise reading only what changed
+
+
+def test_a_read_larger_than_the_api_result_limit_is_continued(wiki):
+    """MediaWiki returns at most $wgAPIMaxResultSize (8 MiB) a request: more text comes
+    in continuations, which ``fetch`` follows (a page is never taken for missing)."""
+    from hubbot.backends.wiki import WikiBackend
+
+    texts = {f"Big {i}": (f"page {i} " + "x" * 99 + "\n") * 19_000 for i in range(6)}
+    wiki.seed(texts)  # 6 x 1.9 MB: more than one response holds
+    backend = WikiBackend("testwiki", "testwiki")
+    start = backend.request_count
+    pages = backend.fetch(list(texts))
+    assert backend.request_count - start >= 2  # continued
+    assert {t: p.text for t, p in pages.items()} == {t: v.rstrip() for t, v in texts.items()}
+    assert all(p.exists and p.revid for p in pages.values())
