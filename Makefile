@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO := demo-out
 
-.PHONY: setup setup-test system demo test lint bench clean
+.PHONY: setup setup-test system demo test lint bench bench-quick clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,11 +51,17 @@ test: setup-test
 	$(PY) -m pytest -q -p no:cacheprovider; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 
-bench: setup-test
+# Every benchmark in one go: bench/out/results.md and the plots (requests per run need
+# the local MediaWiki: make system). `make bench-quick`: small sizes, a minute or so.
+$(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) bench/core.py
-	@if command -v php >/dev/null 2>&1 && [ -d .mediawiki/dist ]; then $(PY) bench/requests_count.py; \
-	else echo "(requests per run need the local MediaWiki: make system)"; fi
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(PY) bench/run_all.py
+
+bench-quick: $(VENV)/.installed-bench
+	$(PY) bench/run_all.py --quick
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import sys
 import time
 import tracemalloc
@@ -84,8 +85,10 @@ def main() -> None:
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--baseline-max", type=int, default=50000,
                     help="skip baselines above this many rows (they are superlinear)")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
     try:
         import wikitextparser  # noqa: F401
         have_wtp = True
@@ -99,18 +102,25 @@ def main() -> None:
         ev, hb = events_page(n), hubs_page(max(1, n // 10))
         t, mem, _ = measure(hubbot_core, ev, hb)
         cols = [f"{n:>7}", f"{t:>9.3f}", f"{mem:>7.1f}", f"{t / n * 1000:>9.4f}"]
+        row: dict = {"rows": n, "hubbot_s": t, "hubbot_peak_mib": mem}
         if not args.no_baselines and n <= args.baseline_max:
             tb = timed(mwph_baseline, ev)
             cols += [f"{tb:>8.3f}", f"{tb / t:>6.1f}"]
+            row["mwph_s"] = tb
             if have_wtp:
                 tw = timed(wtp_baseline, ev)
                 cols += [f"{tw:>8.3f}", f"{tw / t:>6.1f}"]
+                row["wtp_s"] = tw
             else:
                 cols += [f"{'n/a':>8}", f"{'':>6}"]
+        results.append(row)
         print(" ".join(cols), flush=True)
     print("hubbot = parse + change detection + render of the events page and a hubs page "
           "with a tenth as many rows; baselines parse the events page only (x = baseline "
           "time / hubbot time). Memory is tracemalloc's peak for hubbot.")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

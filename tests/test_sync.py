@@ -511,3 +511,16 @@ def test_edit_summaries_link_to_the_documentation_page(wiki):
     for _, summary in backend.saves:
         assert summary.startswith("[[User:Hubbot|hubbot]]: "), summary
         assert summary.count("[[") == 1
+
+
+def test_problems_of_pages_that_did_not_change_stay_on_the_status_page(wiki):
+    with_status_page(wiki)
+    write(wiki, "Hubs", HUBS.replace("| 12 March 2022 ||", "| after the summit ||"))
+    sync(wiki)[0].run()
+    write(wiki, "Hubs/Ongoing", ONGOING.replace("|| Planning ||", "|| Planning? ||"))
+    s, backend = sync(wiki)
+    s.run()
+    status = read(wiki, "User:Hubbot/Status")
+    assert "after the summit" in status and "Planning?" in status
+    (fetched,) = [titles for call, titles in backend.calls if call == "fetch"][:1]
+    assert "Hubs" in fetched  # read in the same batch as the changed page

@@ -69,6 +69,9 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     revisions: dict[str, int | None] = field(default_factory=dict)  # as checked
     human_edits_kept: int = 0  # saves found to follow a human edit, re-applied on it
+    # Content pages not read: unchanged since the state recorded them, so they were not
+    # planned again (their outcome and problems are those of the run that last read them).
+    not_read: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[PageResult]:

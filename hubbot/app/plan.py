@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -77,10 +78,12 @@ class Planner:
 
     def __init__(self, config: Config, *, today: date, accept_removals: bool = False,
                  records: bool = True) -> None:
-        self.records = records  # False in a dry run: nothing is recorded
         self.config = config
         self.today = today
         self.accept_removals = accept_removals
+        # False for a dry run: nothing is recorded, so the plans' states carry no records
+        # (reading the normalised text again for them is half the time of a large page).
+        self.records = records
 
     def parse(self, pc: PageConfig, page: PageText) -> ParsedPage:
         return parse_page(page.text, pc.title, context_year=pc.context_year,
@@ -104,17 +107,41 @@ class Planner:
 
     def plan(self, pages: dict[str, PageText], state: State, report: RunReport) -> Planned:
         """Plan every configured page; failures and problems go into ``report``."""
+        out = self.plan_sources(pages, state, report)
+        self.plan_derived(pages, report, out)
+        return out
+
+    def plan_sources(self, pages: dict[str, PageText], state: State, report: RunReport
+                     ) -> Planned:
+        """Plan the source pages among ``pages`` (a page not read is not planned: it has
+        not changed since the state recorded it). The registry's pages are read all
+        together or not at all (``Sync`` sees to it), so ``hubs`` is the whole registry
+        whenever a status page is planned."""
         out = Planned()
         failed_sources: set[str] = set()
         for pc in self.config.pages:
-            self._plan_one_source(pc, pages[pc.title], state, report, out, failed_sources)
+            if pc.title in pages:
+                self._plan_one_source(pc, pages[pc.title], state, report, out,
+                                      failed_sources)
         out.registry_ok = not any(HUBS in pc.tables and pc.title in failed_sources
                                   for pc in self.config.pages)
         report.problems.extend(self._duplicate_problems(out))
         pending = [change_from_json(c) for c in state.pending_changes]
         out.derived_changes = list(dict.fromkeys(pending + report.changes))
-        self._plan_derived(pages, report, out)
         return out
+
+    def derived_titles(self) -> list[str]:
+        """The pages built from the registry: hub status pages, then the summary."""
+        cfg = self.config
+        return [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
+                                                     if cfg.summary_page else [])
+
+    def plan_derived(self, pages: dict[str, PageText], report: RunReport, out: Planned,
+                     only: Collection[str] | None = None) -> None:
+        """Plan the status pages (those in ``only``; all when it is None). Their texts
+        must be in ``pages`` unless the registry could not be read (then each fails
+        without being read)."""
+        self._plan_derived(pages, report, out, only)
 
     def _plan_one_source(self, pc: PageConfig, page: PageText, state: State,
                          report: RunReport, out: Planned, failed: set[str]) -> None:
@@ -168,9 +195,8 @@ class Planner:
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
         text = new_text_of(parsed, page.text)
-        return Plan(pc.title, page, text, summary,
-                    PageState(page.revid, self._saved_records(pc, page, text, parsed)),
-                    rebuild)
+        records = self._saved_records(pc, page, text, parsed) if self.records else {}
+        return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild)
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:
@@ -198,11 +224,11 @@ class Planner:
                 if counts[key] > 1 and len(pages_of[key]) > 1]
 
     def _plan_derived(self, pages: dict[str, PageText], report: RunReport,
-                      out: Planned) -> None:
+                      out: Planned, only: Collection[str] | None = None) -> None:
         cfg = self.config
-        titles = [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
-                                                       if cfg.summary_page else [])
-        for title in titles:
+        for title in self.derived_titles():
+            if only is not None and title not in only:
+                continue
             if not out.registry_ok:
                 report.pages.append(PageResult(title, Outcome.FAILED,
                                                "the hub registry could not be read safely"))

@@ -10,7 +10,11 @@ nothing is edited when the state file could not record it.
 
 from __future__ import annotations
 
+import gc
+import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from hubbot.app.apply import Applier, mark_owed
 from hubbot.app.approval import is_approver
@@ -32,13 +36,25 @@ from hubbot.app.state import State, StateStore
 from hubbot.app.statusreport import plan_status_page
 from hubbot.app.trigger import answer_trigger, trigger_request
 from hubbot.backends.base import Backend
+from hubbot.core.codec import hub_to_json
 from hubbot.core.pages import PageText, Revision
+from hubbot.core.parse import HUBS
 from hubbot.core.review import PlannedEdit, review_id
 from hubbot.errors import PageError, ReviewMismatchError, ShutoffError
 
 __all__ = ["FAILING", "Mode", "Outcome", "PageResult", "ReviewMismatchError", "RunReport",
            "Sync", "unified_diff"]
 MAX_PENDING = 200  # changes kept for status pages that could not be written yet
+RUN_GC_THRESHOLD = (100_000, 1_000, 1_000)  # during a run (CPython's default: 700, 10, 10)
+
+
+def _by_key(records: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """Registry records grouped by hub key, each as canonical JSON, in a stable order."""
+    out: dict[str, list[str]] = {}
+    for record in records:
+        out.setdefault(str(record.get("key")), []).append(
+            json.dumps(record, sort_keys=True, ensure_ascii=False))
+    return {k: sorted(v) for k, v in out.items()}
 
 
 class Sync:
@@ -74,6 +90,18 @@ class Sync:
         """Do the run. Raises ``StoppedError`` (shutoff) before any edit, ``StorageError``
         when the state cannot be read or written (before any edit), ``WikiError`` when
         the wiki cannot be read at all; page failures are in the report."""
+        # A run allocates millions of small, acyclic objects (cells, records) that live
+        # until its end: with the default thresholds the collector scans them again and
+        # again (about 15% of a large run). Collections are rarer during the run; the
+        # thresholds are restored after it, so a long-lived process is left as it was.
+        before = gc.get_threshold()
+        gc.set_threshold(*RUN_GC_THRESHOLD)
+        try:
+            return self._run()
+        finally:
+            gc.set_threshold(*before)
+
+    def _run(self) -> RunReport:
         cfg = self.config
         report = RunReport()
         state = self.store.load()
@@ -89,11 +117,23 @@ class Sync:
             if dirty:
                 self.store.save(state)
             return report
-        pages = self.backend.fetch(titles)
-        self.log(f"read {len(pages)} pages")
+        # The status page reports every page's outcome and problems: with one, a run
+        # that reads anything reads everything (in the same one batched request).
+        full = self.force or trigger is not None or not state.pages or \
+            bool(cfg.status_page)
+        wanted = titles if full else self._to_read(revisions, state)
+        pages = self.backend.fetch(wanted)
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
                           list(state.pending_changes), dict(state.first_seen))
-        planned = self.planner.plan(pages, state, report)
+        planned = self.planner.plan_sources(pages, state, report)
+        derived = None if full else self._derived_to_plan(revisions, state, pages, planned)
+        more = [t for t in self.planner.derived_titles() if derived is not None
+                and t in derived and t not in pages and planned.registry_ok]
+        if more:
+            pages.update(self.backend.fetch(more))
+        self.log(f"read {len(pages)} pages")
+        report.not_read = [t for t in cfg.content_titles() if t not in pages]
+        self.planner.plan_derived(pages, report, planned, derived)
         self._check_review(planned.plans)
         self._check_shutoff(pages, planned.plans, report)
         # Owed until every status page shows them (written with the first save, so a
@@ -143,6 +183,63 @@ class Sync:
         return bool(state.pages) and not state.owes() and all(
             revisions[t].revid is not None and revisions[t].revid == state.revid(t)
             for t in self.config.content_titles())
+
+    def _changed(self, title: str, revisions: dict[str, Revision], state: State) -> bool:
+        """The page moved since the state recorded it, is owed an edit, or is new."""
+        entry = state.pages.get(title)
+        revid = revisions[title].revid
+        return entry is None or entry.owed or revid is None or revid != entry.revid
+
+    def _to_read(self, revisions: dict[str, Revision], state: State) -> list[str]:
+        """What a run must read first: the source pages that changed (or are owed, or
+        new); the status pages that did, with the whole registry they are built from; the
+        whole registry when any of it changed (the status pages it affects are read
+        next, see ``_derived_to_plan``); the shutoff page. A page that did not move since
+        the state recorded it is not read: its records are in the state, and planning it
+        again would change nothing (as in a quiet run)."""
+        cfg = self.config
+        derived = self.planner.derived_titles()
+        registry = [pc.title for pc in cfg.pages if HUBS in pc.tables]
+        wanted = [t for t in cfg.all_titles() if t not in (cfg.shutoff_page,
+                                                           cfg.review.trigger_page)
+                  and self._changed(t, revisions, state)]
+        if any(t in registry or t in derived for t in wanted) or state.pending_changes:
+            # Status pages are planned from the whole registry: read all of it (in the
+            # same batched request: no request more).
+            wanted += registry
+        if state.pending_changes or any(
+                state.pages.get(t) is None or state.pages[t].owed for t in registry):
+            # Changes some status page has not shown yet, or a registry edit that was not
+            # made (its state is older than what the status pages may show): all of them.
+            wanted += derived
+        if cfg.shutoff_page:
+            wanted.append(cfg.shutoff_page)  # checked before the first edit
+        return list(dict.fromkeys(wanted))
+
+    def _derived_to_plan(self, revisions: dict[str, Revision], state: State,
+                         pages: dict[str, PageText], planned: Planned) -> set[str]:
+        """The status pages whose planned text could differ from what they show: those
+        read already (changed, owed, new), each hub page whose registry rows differ from
+        the state's, the summary when the registry moved; all of them when the registry
+        could not be read (they fail without being read, as in a full run)."""
+        cfg = self.config
+        derived = self.planner.derived_titles()
+        registry = [pc.title for pc in cfg.pages if HUBS in pc.tables]
+        if not registry or registry[0] not in pages:
+            return {t for t in derived if t in pages}
+        if not planned.registry_ok:
+            return set(derived)
+        out = {t for t in derived if t in pages}
+        before = _by_key(r for t in registry if t in state.pages
+                         for r in state.pages[t].records.get(HUBS, []))
+        after = _by_key(hub_to_json(h) for h in planned.hubs)
+        for hp in cfg.hub_pages:
+            if before.get(hp.hub) != after.get(hp.hub):
+                out.add(hp.title)
+        if cfg.summary_page and (before != after or any(
+                self._changed(t, revisions, state) for t in registry)):
+            out.add(cfg.summary_page)
+        return out
 
     def _check_review(self, plans: list[Plan]) -> None:
         if self.expect_review is None:

@@ -29,11 +29,12 @@ class Backend(Protocol):
     """The wiki, as sync sees it. Every method may raise ``hubbot.errors.WikiError``."""
 
     def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
-        """Latest revision of each title, batched (one API request per 50 titles)."""
+        """Latest revision of each title, batched (one API request per 500 titles for
+        an account with ``apihighlimits``, else per 50)."""
         ...
 
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
-        """Text of each title at its latest revision, batched (one request per 50)."""
+        """Text of each title at its latest revision, batched as ``revisions``."""
         ...
 
     def fetch_revision(self, title: str, revid: int) -> PageText:

@@ -1,0 +1,217 @@
+"""Every benchmark in one go (``make bench``): figures and plots into ``bench/out/``.
+
+1. the core (parse + changes + render) beside whole-page mwparserfromhell and
+   wikitextparser parses, in process (``core.py``);
+2. whole processes: hubbot's dry run beside the naive mwparserfromhell and
+   wikitextparser scripts, best of ``--repeat``, peak RSS (``processes.py``);
+3. API requests per run against the local MediaWiki, hubbot and a naive pywikibot loop,
+   against the number of configured pages (``requests_count.py``; skipped without PHP);
+4. memory over consecutive in-process runs (``memory.py``).
+
+Writes ``bench/out/results.md`` (a small table per part, with the issue's targets as
+ratios measured in this same run) and ``seconds_per_1000_rows.png``, ``requests.png``,
+``memory_runs.png``. Figures, never assertions: machines are shared and noisy.
+
+    .venv/bin/python bench/run_all.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(REPO))
+
+
+def step(name: str, args: list[str], json_path: Path) -> list[dict] | None:
+    print(f"== {name} ==", flush=True)
+    proc = subprocess.run([sys.executable, *args, "--json", str(json_path)], cwd=REPO)
+    if proc.returncode != 0 or not json_path.exists():
+        print(f"({name} failed: exit {proc.returncode})", flush=True)
+        return None
+    return json.loads(json_path.read_text(encoding="utf-8"))
+
+
+def core_table(rows: list[dict]) -> list[str]:
+    out = ["| event rows (+ 1/10 hub rows) | hubbot core | peak traced | s per 1,000 rows | "
+           "mwparserfromhell page parse | ratio | wikitextparser `tables[0].data()` | "
+           "ratio |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        mw = (f"{r['mwph_s']:.3f} s | {r['hubbot_s'] / r['mwph_s']:.2f}×" if "mwph_s" in r
+              else "n/a | ")
+        wtp = (f"{r['wtp_s']:.3f} s | {r['hubbot_s'] / r['wtp_s']:.2f}×" if "wtp_s" in r
+               else "n/a | ")
+        out.append(f"| {r['rows']:,} | {r['hubbot_s']:.3f} s | {r['hubbot_peak_mib']:.1f} MiB "
+                   f"| {r['hubbot_s'] / r['rows'] * 1000:.4f} | {mw} | {wtp} |")
+    return out
+
+
+def process_targets(rows: list[dict]) -> list[str]:
+    by = {r["rows"]: r for r in rows}
+    lines = []
+    if 50000 in by:
+        r = by[50000]
+        lines.append(f"- 50,000 rows: {r['hubbot_s'] / r['mwph_s']:.2f}× the naive "
+                     f"mwparserfromhell script (target ≤ 0.25×), peak RSS "
+                     f"{r['hubbot_mib']:.0f} MiB (target ≤ 150 MiB)")
+        if 5000 in by:
+            per = [by[n]["hubbot_s"] / n for n in (50000, 5000)]
+            lines.append(f"- cost per 1,000 rows at 50,000 = {per[0] / per[1]:.2f}× that at "
+                         "5,000 (target ≤ 1.2×)")
+    if 500 in by:
+        r = by[500]
+        lines.append(f"- 500 rows, start-up included: {r['hubbot_s'] / r['mwph_s']:.2f}× the "
+                     "naive script (target ≤ 0.8×)")
+    return lines
+
+
+def request_targets(rows: list[dict]) -> list[str]:
+    quiet = [r for r in rows if r["pages"] <= 500]
+    lines = []
+    if quiet:
+        worst = max(r["quiet"] for r in quiet)
+        lines.append(f"- quiet run, up to {max(r['pages'] for r in quiet)} configured pages: "
+                     f"at most {worst} request(s) after login (target 1)")
+        worst = max(r["one_changed"] for r in quiet)
+        lines.append(f"- one page changed: at most {worst} requests after login (target "
+                     "≤ 4: revision check, text read, token, edit)")
+    return lines
+
+
+def plot_seconds(rows: list[dict], path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    n = [r["rows"] for r in rows]
+    ax.plot(n, [r["hubbot_s"] / r["rows"] * 1000 for r in rows], "o-",
+            label="hubbot dry run (whole process)")
+    ax.plot(n, [r["mwph_s"] / r["rows"] * 1000 for r in rows], "s--",
+            label="naive mwparserfromhell script")
+    if all("wtp_s" in r for r in rows):
+        ax.plot(n, [r["wtp_s"] / r["rows"] * 1000 for r in rows], "^--",
+                label="naive wikitextparser script")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("event rows")
+    ax.set_ylabel("seconds per 1,000 rows")
+    ax.set_title("Whole-process dry run, best of 3 (lower is better)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_requests(rows: list[dict], path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    n = [r["pages"] for r in rows]
+    ax.plot(n, [r["quiet"] for r in rows], "o-", label="hubbot, quiet run")
+    ax.plot(n, [r["one_changed"] for r in rows], "s-", label="hubbot, one page changed")
+    ax.plot(n, [r["naive_quiet"] for r in rows], "o--", label="naive pywikibot loop, quiet")
+    ax.plot(n, [r["naive_one_changed"] for r in rows], "s--",
+            label="naive pywikibot loop, one changed")
+    ax.set_yscale("log")
+    ax.set_xlabel("configured pages")
+    ax.set_ylabel("API requests after login")
+    ax.set_title("Requests per run against MediaWiki 1.39 (lower is better)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_memory(rows: list[dict], path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4))
+    runs = [r["run"] for r in rows]
+    ax.plot(runs, [r["rss_mib"] for r in rows], "o-", label="RSS")
+    ax.plot(runs, [r["traced_mib"] for r in rows], "s-", label="traced (tracemalloc)")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("run in the same process")
+    ax.set_ylabel("MiB after the run")
+    ax.set_title("Memory over consecutive runs (5,000 rows, offline)")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    sizes = "500,5000" if args.quick else "500,5000,50000"
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    core = step("core", ["bench/core.py", "--sizes", sizes], OUT / "core.json")
+    procs = step("whole processes", ["bench/processes.py", "--sizes", sizes, "--repeat",
+                                     "1" if args.quick else "3"], OUT / "processes.json")
+    from tests.wiki.harness import available
+
+    have_wiki, why = available()
+    reqs = (step("requests", ["bench/requests_count.py", "--sizes",
+                              "10,124" if args.quick else "10,60,124,250,500"],
+                 OUT / "requests.json") if have_wiki else None)
+    memory = step("memory over runs", ["bench/memory.py", "--runs",
+                                       "5" if args.quick else "20"], OUT / "memory.json")
+
+    md = [f"# hubbot benchmarks ({started})", "",
+          f"Measured in one `make bench` run on this machine ({platform.machine()}, "
+          f"{__import__('os').cpu_count()} CPUs, Python {platform.python_version()}). "
+          "Figures, never test assertions.", ""]
+    if core:
+        md += ["## Core: parse + changes + render, in process", ""] + core_table(core) + [
+            "", "Ratios are hubbot time / baseline time (below 1: hubbot faster).", ""]
+    if procs:
+        from processes import HEADER, table_line
+
+        md += ["## Whole processes: dry run vs the naive scripts (best of 3, cold state)", "",
+               HEADER, *map(table_line, procs), "", "Targets, as measured here:", "",
+               *process_targets(procs), "",
+               "![seconds per 1,000 rows](seconds_per_1000_rows.png)", ""]
+        plot_seconds(procs, OUT / "seconds_per_1000_rows.png")
+    if reqs:
+        from requests_count import HEADER as RHEADER
+        from requests_count import table_line as rline
+
+        md += ["## API requests per run (local MediaWiki 1.39, after login and siteinfo)", "",
+               RHEADER, *map(rline, reqs), "", "Targets, as measured here:", "",
+               *request_targets(reqs), "", "![requests per run](requests.png)", ""]
+        plot_requests(reqs, OUT / "requests.png")
+    elif not have_wiki:
+        md += ["## API requests per run", "", f"Not measured: {why}.", ""]
+    if memory:
+        first, last = memory[0], memory[-1]
+        md += ["## Memory over consecutive runs (one process, offline, 5,000 rows)", "",
+               "| run | traced (tracemalloc) | RSS |", "|---|---|---|",
+               *(f"| {r['run']} | {r['traced_mib']:.2f} MiB | {r['rss_mib']:.1f} MiB |"
+                 for r in memory if r["run"] in (1, 2, 5, 10, len(memory))), "",
+               f"Traced memory after run {last['run']} is {last['traced_mib']:.2f} MiB, after "
+               f"run 1 {first['traced_mib']:.2f} MiB: it does not grow with the runs.", "",
+               "![memory over runs](memory_runs.png)", ""]
+        plot_memory(memory, OUT / "memory_runs.png")
+    (OUT / "results.md").write_text("\n".join(md), encoding="utf-8")
+    print(f"written: {OUT / 'results.md'}")
+    return 0 if all(x is not None for x in (core, procs, memory)) and (
+        reqs is not None or not have_wiki) else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    sys.exit(main())
