@@ -36,7 +36,7 @@ DAY = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 SPANS = st.builds(DateSpan, st.none() | DAY, st.none() | DAY, st.sampled_from(Precision),
                   st.booleans(), st.booleans())
 LINKS = st.lists(st.builds(Link, TEXT, TEXT), max_size=3).map(tuple)
-EVENTS = st.builds(Event, SPANS, TEXT, LINKS, TEXT, TEXT)
+EVENTS = st.builds(Event, SPANS, TEXT, LINKS, TEXT)
 HUBS = st.builds(Hub, TEXT, TEXT, st.frozensets(st.sampled_from(HubType)),
                  st.sampled_from(Stage), TEXT, TEXT, TEXT, st.none() | TEXT,
                  st.none() | TEXT, st.none() | TEXT)

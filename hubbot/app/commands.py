@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from hubbot.app.config import Config
 from hubbot.app.model import Confirm, Log, Mode, RunReport
-from hubbot.app.onwiki import ReviewOutcome, apply_approved, post_review
 from hubbot.app.session import Where, session
 from hubbot.app.state import SimulatedStateStore
 from hubbot.app.sync import Sync
 from hubbot.errors import UsageError
+
+if TYPE_CHECKING:
+    from hubbot.app.onwiki import ReviewOutcome
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
             report.notes.append("simulated (-simulate): nothing was saved, the state "
                                 "file was not written")
         if options.review_page is not None:
+            from hubbot.app.onwiki import post_review  # only for reviews: start-up stays short
+
             title = options.review_page or None
             rid = post_review(config, backend, report, today=options.today,
                               page_title=title)
@@ -54,5 +59,7 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
 def run_apply_approved(config: Config, where: Where, *, today: date,
                        log: Log | None = None) -> ReviewOutcome:
     """Apply the approved on-wiki review (under the run lock)."""
+    from hubbot.app.onwiki import apply_approved
+
     with session(config, where, lock=True) as backend:
         return apply_approved(config, backend, today=today, log=log)

@@ -100,6 +100,10 @@ def _template_title(name: str) -> str | None:
     return name[:1].upper() + name[1:]
 
 
+# A page can only exclude bots with a template call whose name ends in "bots".
+_MAY_EXCLUDE = re.compile(r"\{\{[^{}]*?bots", re.IGNORECASE)
+
+
 def bots_allowed(text: str, username: str = "hubbot", module: str = "hubbot") -> bool:
     """The ``{{bots}}`` / ``{{nobots}}`` exclusion convention, decided as pywikibot's
     ``Page.botMayEdit`` decides it, for the files backend (the wiki backend asks
@@ -112,6 +116,8 @@ def bots_allowed(text: str, username: str = "hubbot", module: str = "hubbot") ->
     edit declined); ``{{bots|deny=all}}`` / ``deny=`` naming us, or ``allow=`` not naming
     us (``allow=none``), keep us out. Names are matched exactly, as pywikibot does.
     """
+    if not _MAY_EXCLUDE.search(text):
+        return True  # no call of {{bots}}/{{nobots}} at all: no need to parse the page
     import mwparserfromhell
 
     visible = _DISABLED.sub("", text)

@@ -53,14 +53,13 @@ def stage_from_json(value: str | None) -> Stage:
 
 def event_to_json(ev: Event) -> dict[str, Any]:
     return {**span_to_json(ev.when), "date_text": ev.date_text, "title": ev.title,
-            "links": [{"target": link.target, "label": link.label} for link in ev.links],
-            "title_wikitext": ev.title_wikitext}
+            "links": [{"target": link.target, "label": link.label} for link in ev.links]}
 
 
 def event_from_json(data: dict[str, Any]) -> Event:
     return Event(span_from_json(data), data["title"],
                  tuple(Link(x["target"], x["label"]) for x in data.get("links", [])),
-                 data.get("date_text", ""), data.get("title_wikitext", ""))
+                 data.get("date_text", ""))
 
 
 def hub_to_json(hub: Hub) -> dict[str, Any]:

@@ -65,7 +65,7 @@ class ParsedRow:
     row: Row
     number: int  # MediaWiki's row number in the table (1-based), 0 if not rendered
     kind: RowKind
-    shown: tuple[str, ...] = ()
+    source: str = ""  # the page's text (shared, not a copy): ``shown`` is read from it
     cells: list[Cell] = field(default_factory=list)  # logical cells, rowspans resolved
     record: Event | Hub | Interview | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -76,6 +76,12 @@ class ParsedRow:
     year_from_section: bool = False
     stuck: str = ""  # why a readable row must not move ("" if it may)
     date_edit: object | None = None  # hubbot.core.datecell.DateEdit, set for owned tables
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Each physical cell's visible text (computed when asked: a table of 50,000
+        rows would otherwise keep 100,000 strings nobody reads)."""
+        return tuple(flatten(self.source[c.start:c.end]).shown for c in self.row.cells)
 
     @property
     def movable(self) -> bool:
@@ -170,18 +176,18 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
     seen_data = False
     year: int | None = None
     for row in table.rows:
-        shown = tuple(flatten(text[c.start:c.end]).shown for c in row.cells)
         kind = _classify_row(row, width, seen_data)
         if kind is not EMPTY:
             number += 1
         if kind is not None:
             if kind is SECTION:
                 section += 1
+                shown = (flatten(text[c.start:c.end]).shown for c in row.cells)
                 m = _YEAR.match(visible(" ".join(shown)))
                 year = int(m.group(1)) if m else None
                 _close_spans(rows, carried)  # a rowspan never reaches across a section row
             rows.append(ParsedRow(row, number if kind is not EMPTY else 0, kind,
-                                  shown, section=section))
+                                  text, section=section))
             continue
         seen_data = True
         cells, row_block = _resolve_spans(row, carried, width)
@@ -191,7 +197,7 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
         for i, cell in enumerate(cells):
             if cell in row.cells and cell.span("row") > 1:
                 carried[i] = (cell, cell.span("row") - 1, row_block)
-        pr = ParsedRow(row, number, PROBLEM, shown, cells, block=row_block,
+        pr = ParsedRow(row, number, PROBLEM, text, cells, block=row_block,
                        section=section)
         logical = _width(cells)
         if logical != width:

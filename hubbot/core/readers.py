@@ -27,8 +27,7 @@ def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:
     if when is None:
         return
     date_text = flatten(ctx.cell_text(pr.date_cell)).text if pr.date_cell else ""
-    raw = ctx.cell_text(pr.cells[ctx.columns["event"]]).strip()
-    pr.record = Event(when, title, tuple(flat.links), date_text, raw)
+    pr.record = Event(when, title, tuple(flat.links), date_text)
     if year is not None and when.start is not None and not pr.year_from_section:
         last = (when.end or when.start).year
         if not when.start.year <= year <= last:

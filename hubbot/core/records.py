@@ -104,7 +104,6 @@ class Event:
     title: str
     links: tuple[Link, ...] = ()
     date_text: str = field(default="", compare=False)  # the date cell as written
-    title_wikitext: str = field(default="", compare=False)  # the event cell as written
 
     @property
     def key(self) -> tuple[str, str]:

@@ -218,7 +218,7 @@ def _fast(cleaned: str) -> Flat | None:
     return Flat(plain, plain, tuple(links), "".join(marked))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def flatten(wikitext: str) -> Flat:
     """Read ``wikitext`` as MediaWiki shows it. Never raises. Cached: a table's cells are
     read for their record, their visible text and their date, and pages repeat cells."""
