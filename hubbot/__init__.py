@@ -1,9 +1,11 @@
 """hubbot: keep the Wikimedia Hubs pages on Meta-Wiki tidy and in sync.
 
-The package is layered: a pure core (``records``, ``dates``, ``tables``, ``parse``,
-``render``, ``templates``, ``changes``) that never does I/O, backends that talk to a wiki
-or a directory of files (``wiki`` is the only module importing pywikibot), the sync
-orchestration, and a thin CLI.
+The package is layered, and its folders are the layers (imports only go down):
+``core`` (pure: records, reading wikitext, rendering, changes; no I/O), ``backends``
+(the ``Backend`` protocol, a folder of files, and ``wiki``: the only module importing
+pywikibot), ``app`` (one run and its steps, the state, the config) and ``cli`` (arguments
+in, one call into ``app``, text or JSON out). ``errors`` holds the one exception
+hierarchy and its exit codes.
 """
 
 __version__ = "0.1.0"
