@@ -11,13 +11,20 @@ and timeouts, and throttling.
 
 from __future__ import annotations
 
-import copy
 import logging
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from hubbot.backends.base import Saved
+from hubbot.backends.pwbsetup import (
+    Causes,
+    global_options,
+    handle_args,
+    one_line,
+    quiet_pywikibot,
+    redact,
+    url_family_name,
+)
 from hubbot.core.pages import HistoryEntry, PageText, Revision
 from hubbot.errors import (
     ConfigError,
@@ -26,101 +33,11 @@ from hubbot.errors import (
     PageError,
     PageSkippedError,
     SimulatedSaveError,
-    UsageError,
     WikiError,
 )
 
 BATCH = 50  # titles per query for an account without apihighlimits
 HIGH_BATCH = 500  # with apihighlimits (bots, sysops)
-
-
-class _NoTracebacks(logging.Filter):
-    """Pywikibot logs a traceback for every 503 or refused connection it retries; hubbot
-    reports those failures as one line itself. Without ``debug`` they stay off the
-    terminal (the record's first line is kept, as a plain message)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.exc_info = None
-        record.exc_text = None
-        message = str(record.msg)
-        if "Traceback (most recent call last)" in message:
-            last = [line for line in message.strip().splitlines() if line.strip()]
-            record.msg, record.args = (last[-1].strip() if last else "error"), ()
-        return True
-
-
-def _quiet_pywikibot(debug: bool) -> None:
-    """No prompts (a scheduled run must never wait for a password on stdin) and, unless
-    ``debug``, no tracebacks from pywikibot's retry loop on the terminal."""
-    import pywikibot
-    from pywikibot import bot
-
-    def no_input(question: str, *args: Any, **kwargs: Any) -> str:
-        raise LoginError(f"pywikibot asked for input ({question.strip()[:60]!r}); hubbot "
-                         "never prompts: check user-config.py and user-password.py")
-
-    pywikibot.input = no_input  # type: ignore[assignment]
-    bot.input = no_input  # type: ignore[assignment]
-    if debug:
-        return
-    bot.init_handlers()
-    for name in ("pywiki", ""):
-        for handler in logging.getLogger(name).handlers:
-            if not any(isinstance(f, _NoTracebacks) for f in handler.filters):
-                handler.addFilter(_NoTracebacks())
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]
-
-
-class _Causes(logging.Handler):
-    """What went wrong on the way to a failed request: pywikibot retries a 503, a dropped
-    connection or some API errors quietly and then says only "Maximum retries attempted
-    without success"; this keeps the last cause it logged (and the response hook adds
-    HTTP error statuses) so the page's failure can name it."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.last: str | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a log record we cannot format is no cause
-            return
-        if record.exc_info and record.exc_info[1] is not None:
-            message = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
-        lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
-        if lines and not lines[-1].startswith(("http://", "https://")):
-            self.last = _redact(" ".join(lines[-1].split()))[:200]
-
-
-# What pywikibot.handle_args may change in pywikibot.config.
-_OPTIONS = ("simulate", "verbose_output", "put_throttle", "write_maxlag", "read_maxlag",
-            "debug_log", "log", "logfilename", "usernames", "cosmetic_changes", "family",
-            "mylang")
-_USER_CONFIG: dict[str, Any] = {}
-
-
-def _global_options(args: Sequence[str]) -> dict[str, str]:
-    """``-name:value`` (or ``-name``) command line options by name."""
-    out = {}
-    for arg in args:
-        name, _, value = arg.partition(":")
-        out[name] = value
-    return out
-
-
-def url_family_name(url: str) -> str:
-    """The name of the family hubbot generates for the wiki at ``url`` (its host and
-    path, as letters, digits and ``_``): usable in user-config.py's ``usernames``."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    path = parts.path.removesuffix("/api.php")
-    return re.sub(r"\W+", "_", f"{parts.netloc}{path}").strip("_").lower() or "wiki"
 
 
 class WikiBackend:
@@ -143,24 +60,23 @@ class WikiBackend:
             from pywikibot import config as pwb_config
             from pywikibot.comms import http
         except Exception as exc:  # noqa: BLE001 - e.g. no user-config.py: one line
-            raise LoginError(f"pywikibot could not start: {_redact(_one_line(exc))} "
+            raise LoginError(f"pywikibot could not start: {redact(one_line(exc))} "
                              "(set PYWIKIBOT_DIR to the folder with user-config.py)") \
                 from None
-        from pywikibot.exceptions import UnknownFamilyError, UnknownSiteError
 
         if url is not None:
             family = code = url_family_name(url)
             pwb_config.family_files[family] = url  # pywikibot's AutoFamily: no request
-        options = _global_options(global_args)
+        options = global_options(global_args)
         if family is not None and code is not None:
             pwb_config.family, pwb_config.mylang = family, code  # the command line wins
-        self._handle_args(pywikibot, list(global_args))
+        handle_args(pywikibot, list(global_args))
         family, code = pwb_config.family, pwb_config.mylang
         if "-user" in options:
             username = None  # handle_args set it for the site it names
         debug = debug or "-debug" in options
         self.simulate = bool(pwb_config.simulate)
-        _quiet_pywikibot(debug)
+        quiet_pywikibot(debug)
 
         if max_retries is not None:
             pwb_config.max_retries = max_retries
@@ -169,25 +85,32 @@ class WikiBackend:
             pwb_config.retry_max = max(retry_wait, 0.1)
         self.request_count = 0
         self._started: dict[str, str] = {}  # when each page was read (curtimestamp)
-        self._causes = _Causes()
+        self._causes = Causes()
         self._counted_session = http.session
         self._counted_session.hooks.setdefault("response", []).append(self._count)
         self.respect_protection = respect_protection
         where = f"{family}:{code}" if url is None else f"{url} ({family}:{code})"
+        self._log_in(pywikibot, family, code, username, where)
+
+    def _log_in(self, pywikibot: Any, family: str | None, code: str | None,
+                username: str | None, where: str) -> None:
+        """The site, logged in, with what every later request needs looked up now."""
+        from pywikibot.exceptions import UnknownFamilyError, UnknownSiteError
+
         try:
             self.site = pywikibot.Site(code, family, user=username)
         except (UnknownFamilyError, UnknownSiteError) as exc:
-            raise ConfigError(f"[site] {where}: {_one_line(exc)}") from None
+            raise ConfigError(f"[site] {where}: {one_line(exc)}") from None
         except Exception as exc:  # noqa: BLE001 - every login failure is one line
             raise LoginError(f"login to {where} failed: "
-                             f"{_redact(_one_line(exc))}") from None
+                             f"{redact(one_line(exc))}") from None
         try:
             self.site.login()
         except LoginError:
             raise
         except Exception as exc:  # noqa: BLE001 - every login failure is one line
             raise LoginError(f"login to {where} failed: "
-                             f"{_redact(_one_line(exc))}") from None
+                             f"{redact(one_line(exc))}") from None
         # Part of logging in: pywikibot looks up the API modules it will use (paraminfo)
         # once; doing it here keeps every later read at exactly one request per batch.
         # and siteinfo (namespaces, extensions)
@@ -198,34 +121,6 @@ class WikiBackend:
         self.username = self.site.username() or username or ""
         # Known from the login's userinfo: no request of its own.
         self.batch = HIGH_BATCH if self.site.has_right("apihighlimits") else BATCH
-
-    @staticmethod
-    def _handle_args(pywikibot: Any, args: list[str]) -> None:
-        """``pywikibot.handle_args`` on hubbot's global options only (never on the rest
-        of ``sys.argv``); what it does not know is a usage error."""
-        import warnings
-
-        config = pywikibot.config
-        if not _USER_CONFIG:  # as user-config.py set them, before any command line
-            _USER_CONFIG.update({k: copy.deepcopy(getattr(config, k)) for k in _OPTIONS})
-        else:  # a second backend in this process starts from user-config.py again
-            for key in _OPTIONS:
-                if key not in ("family", "mylang"):
-                    setattr(config, key, copy.deepcopy(_USER_CONFIG[key]))
-        pywikibot.argvu[1:] = args  # handle_args([]) would read sys.argv
-        try:
-            with warnings.catch_warnings():
-                # another backend of this process made a Site before: not an error here
-                warnings.filterwarnings("ignore", "Site objects have been created",
-                                        UserWarning)
-                rest = pywikibot.handle_args(args, do_help=False)
-        except SystemExit:
-            raise ConfigError(f"[site] {pywikibot.config.family}:{pywikibot.config.mylang}: "
-                              "pywikibot knows no such family or code") from None
-        except ValueError as exc:
-            raise UsageError(f"pywikibot option: {_one_line(exc)}") from None
-        if rest:
-            raise UsageError(f"unknown pywikibot option {rest[0]!r}")
 
     def _count(self, response: Any, *args: Any, **kwargs: Any) -> None:
         if "api.php" in getattr(response, "url", ""):
@@ -260,7 +155,7 @@ class WikiBackend:
                     data = self.site.simple_request(**params, **more).submit()
                 except PywikibotError as exc:
                     raise WikiError(f"reading {len(batch)} pages failed: "
-                                    f"{_one_line(exc)}") from None
+                                    f"{one_line(exc)}") from None
                 query = data.get("query", {})
                 names = {n["to"]: n["from"] for n in query.get("normalized", [])}
                 for page in query.get("pages", []):
@@ -345,7 +240,7 @@ class WikiBackend:
                     formatversion=2, **more).submit()
             except PywikibotError as exc:
                 raise WikiError(f"{title}: reading the history failed: "
-                                f"{_one_line(exc)}") from None
+                                f"{one_line(exc)}") from None
             pages = data.get("query", {}).get("pages", [])
             for r in pages[0].get("revisions", []) if pages else []:
                 entry = HistoryEntry(r["revid"], r.get("user", ""), r["timestamp"],
@@ -368,7 +263,7 @@ class WikiBackend:
                 rvprop="ids|timestamp|user|content", rvslots="main",
                 formatversion=2).submit()
         except PywikibotError as exc:
-            raise WikiError(f"{title}: reading r{revid} failed: {_one_line(exc)}") from None
+            raise WikiError(f"{title}: reading r{revid} failed: {one_line(exc)}") from None
         pages = data.get("query", {}).get("pages", [])
         revs = pages[0].get("revisions", []) if pages else []
         if not revs:
@@ -387,7 +282,7 @@ class WikiBackend:
             data = self.site.simple_request(action="query", list="users", ususers=list(users),
                                             usprop="groups", formatversion=2).submit()
         except PywikibotError as exc:
-            raise WikiError(f"reading user groups failed: {_one_line(exc)}") from None
+            raise WikiError(f"reading user groups failed: {one_line(exc)}") from None
         return {u["name"]: frozenset(u.get("groups", []))
                 for u in data.get("query", {}).get("users", [])}
 
@@ -406,7 +301,7 @@ class WikiBackend:
 
     def _failure(self, exc: BaseException) -> str:
         """``exc`` in one line, naming the cause pywikibot's retries hid."""
-        text = _redact(_one_line(exc))
+        text = redact(one_line(exc))
         cause = self._causes.last
         if cause and cause not in text:
             text += f" (last cause: {cause})"
@@ -509,11 +404,3 @@ class WikiBackend:
 
     def revision_label(self, revid: int) -> str:
         return f"r{revid}"
-
-
-_SECRETISH = re.compile(r"(password|secret|token)(\W+)\S+", re.IGNORECASE)
-
-
-def _redact(text: str) -> str:
-    """Belt and braces: whatever a library put in an error, no credential survives."""
-    return _SECRETISH.sub(r"\1\2[redacted]", text)

@@ -1,0 +1,139 @@
+"""Pywikibot's process-wide settings as hubbot needs them: no prompts, no tracebacks on
+the terminal (unless -debug), pywikibot's global options applied from hubbot's command
+line only, the last cause of a failed request kept, and no credential in any message.
+Imported by ``wiki`` only, after pywikibot's directory is known."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from hubbot.errors import ConfigError, LoginError, UsageError
+
+
+class NoTracebacks(logging.Filter):
+    """Pywikibot logs a traceback for every 503 or refused connection it retries; hubbot
+    reports those failures as one line itself. Without ``debug`` they stay off the
+    terminal (the record's first line is kept, as a plain message)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        message = str(record.msg)
+        if "Traceback (most recent call last)" in message:
+            last = [line for line in message.strip().splitlines() if line.strip()]
+            record.msg, record.args = (last[-1].strip() if last else "error"), ()
+        return True
+
+
+def quiet_pywikibot(debug: bool) -> None:
+    """No prompts (a scheduled run must never wait for a password on stdin) and, unless
+    ``debug``, no tracebacks from pywikibot's retry loop on the terminal."""
+    import pywikibot
+    from pywikibot import bot
+
+    def no_input(question: str, *args: Any, **kwargs: Any) -> str:
+        raise LoginError(f"pywikibot asked for input ({question.strip()[:60]!r}); hubbot "
+                         "never prompts: check user-config.py and user-password.py")
+
+    pywikibot.input = no_input  # type: ignore[assignment]
+    bot.input = no_input  # type: ignore[assignment]
+    if debug:
+        return
+    bot.init_handlers()
+    for name in ("pywiki", ""):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, NoTracebacks) for f in handler.filters):
+                handler.addFilter(NoTracebacks())
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:300]
+
+
+class Causes(logging.Handler):
+    """What went wrong on the way to a failed request: pywikibot retries a 503, a dropped
+    connection or some API errors quietly and then says only "Maximum retries attempted
+    without success"; this keeps the last cause it logged (and the response hook adds
+    HTTP error statuses) so the page's failure can name it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a log record we cannot format is no cause
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            message = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+        if lines and not lines[-1].startswith(("http://", "https://")):
+            self.last = redact(" ".join(lines[-1].split()))[:200]
+
+
+# What pywikibot.handle_args may change in pywikibot.config.
+_OPTIONS = ("simulate", "verbose_output", "put_throttle", "write_maxlag", "read_maxlag",
+            "debug_log", "log", "logfilename", "usernames", "cosmetic_changes", "family",
+            "mylang")
+_USER_CONFIG: dict[str, Any] = {}
+
+
+def global_options(args: Sequence[str]) -> dict[str, str]:
+    """``-name:value`` (or ``-name``) command line options by name."""
+    out = {}
+    for arg in args:
+        name, _, value = arg.partition(":")
+        out[name] = value
+    return out
+
+
+def url_family_name(url: str) -> str:
+    """The name of the family hubbot generates for the wiki at ``url`` (its host and
+    path, as letters, digits and ``_``): usable in user-config.py's ``usernames``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path.removesuffix("/api.php")
+    return re.sub(r"\W+", "_", f"{parts.netloc}{path}").strip("_").lower() or "wiki"
+
+
+def handle_args(pywikibot: Any, args: list[str]) -> None:
+    """``pywikibot.handle_args`` on hubbot's global options only (never on the rest
+    of ``sys.argv``); what it does not know is a usage error."""
+    import warnings
+
+    config = pywikibot.config
+    if not _USER_CONFIG:  # as user-config.py set them, before any command line
+        _USER_CONFIG.update({k: copy.deepcopy(getattr(config, k)) for k in _OPTIONS})
+    else:  # a second backend in this process starts from user-config.py again
+        for key in _OPTIONS:
+            if key not in ("family", "mylang"):
+                setattr(config, key, copy.deepcopy(_USER_CONFIG[key]))
+    pywikibot.argvu[1:] = args  # handle_args([]) would read sys.argv
+    try:
+        with warnings.catch_warnings():
+            # another backend of this process made a Site before: not an error here
+            warnings.filterwarnings("ignore", "Site objects have been created",
+                                    UserWarning)
+            rest = pywikibot.handle_args(args, do_help=False)
+    except SystemExit:
+        raise ConfigError(f"[site] {pywikibot.config.family}:{pywikibot.config.mylang}: "
+                          "pywikibot knows no such family or code") from None
+    except ValueError as exc:
+        raise UsageError(f"pywikibot option: {one_line(exc)}") from None
+    if rest:
+        raise UsageError(f"unknown pywikibot option {rest[0]!r}")
+
+
+_SECRETISH = re.compile(r"(password|secret|token)(\W+)\S+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """Belt and braces: whatever a library put in an error, no credential survives."""
+    return _SECRETISH.sub(r"\1\2[redacted]", text)
