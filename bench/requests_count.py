@@ -48,7 +48,8 @@ def measure(sizes: list[int]) -> list[dict]:
     import pywikibot
 
     from hubbot.app.config import load_config
-    from hubbot.app.sync import Outcome, Sync
+    from hubbot.app.model import Outcome
+    from hubbot.app.sync import Sync
     from hubbot.backends.wiki import WikiBackend
     from hubbot.core.parse import parse_page
     from hubbot.core.render import render_page

@@ -122,7 +122,8 @@ def new_revisions(site, title: str) -> list[dict]:
 
 def make_sync(site, mode=None, backend=None):
     from hubbot.app.config import load_config
-    from hubbot.app.sync import Mode, Sync
+    from hubbot.app.model import Mode
+    from hubbot.app.sync import Sync
     from hubbot.backends.wiki import WikiBackend
 
     backend = backend or WikiBackend("testwiki", "testwiki")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from hubbot.app.config import load_config
-from hubbot.app.sync import Mode, Outcome, Sync
+from hubbot.app.model import Mode, Outcome
+from hubbot.app.sync import Sync
 from hubbot.backends.files import FilesBackend, title_to_filename
 from hubbot.errors import PageError
 from tests.wiki.scenario import HubSite, set_stage, tidy

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from hubbot.app.config import load_config
-from hubbot.app.sync import Mode, Outcome, Sync
+from hubbot.app.model import Mode, Outcome
+from hubbot.app.sync import Sync
 from hubbot.backends.files import FilesBackend
 from hubbot.core.pages import PageText
 from hubbot.errors import EditConflictError, ShutoffError, WikiError

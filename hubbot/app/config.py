@@ -25,9 +25,7 @@ from hubbot.core.regions import Markers
 from hubbot.core.vocabulary import parse_aliases
 from hubbot.errors import ConfigError
 
-EVENTS, HUBS, INTERVIEWS = Kind.EVENTS, Kind.HUBS, Kind.INTERVIEWS
-
-TABLE_KINDS = (EVENTS, HUBS, INTERVIEWS)
+TABLE_KINDS = tuple(Kind)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from hubbot.core.codec import (
     interview_to_json,
 )
 from hubbot.core.pages import PageText
-from hubbot.core.parse import EVENTS, HUBS, INTERVIEWS, ParsedPage, parse_page
-from hubbot.core.records import Hub, Problem
+from hubbot.core.parse import ParsedPage, parse_page
+from hubbot.core.records import Hub, Kind, Problem
 from hubbot.core.render import MarkersBroken, TableUnwritable, render_page
 from hubbot.core.status import (
     TemplateAmbiguous,
@@ -45,9 +45,9 @@ def records_of(parsed: ParsedPage) -> Records:
     """The page's records as the state keeps them: in a canonical order, so the state
     does not depend on the order of the rows (before or after hubbot sorted them)."""
     return {
-        EVENTS: _canonical([event_to_json(e) for e in parsed.events]),
-        HUBS: _canonical([hub_to_json(h) for h in parsed.hubs]),
-        INTERVIEWS: _canonical([interview_to_json(i) for i in parsed.interviews]),
+        Kind.EVENTS: _canonical([event_to_json(e) for e in parsed.events]),
+        Kind.HUBS: _canonical([hub_to_json(h) for h in parsed.hubs]),
+        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in parsed.interviews]),
     }
 
 
@@ -105,12 +105,6 @@ class Planner:
                     f"(more than {share:.0%} removed); refusing to write. Check the page, "
                     "then run with --accept-removals if this is intended"))
 
-    def plan(self, pages: dict[str, PageText], state: State, report: RunReport) -> Planned:
-        """Plan every configured page; failures and problems go into ``report``."""
-        out = self.plan_sources(pages, state, report)
-        self.plan_derived(pages, report, out)
-        return out
-
     def plan_sources(self, pages: dict[str, PageText], state: State, report: RunReport
                      ) -> Planned:
         """Plan the source pages among ``pages`` (a page not read is not planned: it has
@@ -123,7 +117,7 @@ class Planner:
             if pc.title in pages:
                 self._plan_one_source(pc, pages[pc.title], state, report, out,
                                       failed_sources)
-        out.registry_ok = not any(HUBS in pc.tables and pc.title in failed_sources
+        out.registry_ok = not any(Kind.HUBS in pc.tables and pc.title in failed_sources
                                   for pc in self.config.pages)
         report.problems.extend(self._duplicate_problems(out))
         pending = [change_from_json(c) for c in state.pending_changes]
@@ -159,18 +153,18 @@ class Planner:
                 f"{len(parsed.hubs)} hubs, {len(parsed.interviews)} interviews {done}")
         else:
             report.changes += diff_events(pc.title, [event_from_json(e) for e in
-                                                     old.records.get(EVENTS, [])],
+                                                     old.records.get(Kind.EVENTS, [])],
                                           parsed.events)
             report.changes += diff_hubs(pc.title, [hub_from_json(h) for h in
-                                                   old.records.get(HUBS, [])], parsed.hubs)
+                                                   old.records.get(Kind.HUBS, [])], parsed.hubs)
         out.hubs.extend(parsed.hubs)
-        out.unreadable_hub_rows += parsed.unreadable_rows(HUBS)
+        out.unreadable_hub_rows += parsed.unreadable_rows(Kind.HUBS)
         out.hub_sources.extend(pc.title for _ in parsed.hubs)
         try:
             out.plans.append(self.plan_source(pc, page, old, report.changes, parsed))
         except PageError as exc:
             report.pages.append(PageResult(pc.title, Outcome.FAILED, exc.message))
-            if isinstance(exc, GuardError) or HUBS in pc.tables:
+            if isinstance(exc, GuardError) or Kind.HUBS in pc.tables:
                 failed.add(pc.title)
 
     def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
@@ -216,7 +210,7 @@ class Planner:
         pages_of: dict[str, set[str]] = {}
         for hub, page in zip(out.hubs, out.hub_sources, strict=True):
             pages_of.setdefault(hub.key, set()).add(page)
-        return [Problem(page, HUBS, None, hub.name,
+        return [Problem(page, Kind.HUBS, None, hub.name,
                         f"hub key {key!r} appears {counts[key]} times in the registry "
                         f"(pages {', '.join(sorted(pages_of[key]))}): its status page is "
                         "not edited until one row is renamed")

@@ -17,10 +17,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hubbot.app.apply import Applier, mark_owed
-from hubbot.app.approval import is_approver
 from hubbot.app.config import Config
 from hubbot.app.model import (
-    FAILING,
     OWING,
     Confirm,
     Log,
@@ -29,7 +27,6 @@ from hubbot.app.model import (
     PageResult,
     Plan,
     RunReport,
-    unified_diff,
 )
 from hubbot.app.plan import Planned, Planner, change_to_json
 from hubbot.app.state import State, StateStore
@@ -38,12 +35,10 @@ from hubbot.app.trigger import answer_trigger, trigger_request
 from hubbot.backends.base import Backend
 from hubbot.core.codec import hub_to_json
 from hubbot.core.pages import PageText, Revision
-from hubbot.core.parse import HUBS
+from hubbot.core.records import Kind
 from hubbot.core.review import PlannedEdit, review_id
 from hubbot.errors import PageError, ReviewMismatchError, ShutoffError
 
-__all__ = ["FAILING", "Mode", "Outcome", "PageResult", "ReviewMismatchError", "RunReport",
-           "Sync", "unified_diff"]
 MAX_PENDING = 200  # changes kept for status pages that could not be written yet
 RUN_GC_THRESHOLD = (100_000, 1_000, 1_000)  # during a run (CPython's default: 700, 10, 10)
 
@@ -82,9 +77,6 @@ class Sync:
                                log=self.log, summary_suffix=summary_suffix,
                                docs_link=(config.summary_prefix, config.docs_page)
                                if config.docs_page else None)
-
-    def is_approver(self, user: str) -> bool:
-        return is_approver(self.config, self.backend, user)
 
     def run(self) -> RunReport:
         """Do the run. Raises ``StoppedError`` (shutoff) before any edit, ``StorageError``
@@ -199,7 +191,7 @@ class Sync:
         again would change nothing (as in a quiet run)."""
         cfg = self.config
         derived = self.planner.derived_titles()
-        registry = [pc.title for pc in cfg.pages if HUBS in pc.tables]
+        registry = [pc.title for pc in cfg.pages if Kind.HUBS in pc.tables]
         wanted = [t for t in cfg.all_titles() if t not in (cfg.shutoff_page,
                                                            cfg.review.trigger_page)
                   and self._changed(t, revisions, state)]
@@ -224,14 +216,14 @@ class Sync:
         could not be read (they fail without being read, as in a full run)."""
         cfg = self.config
         derived = self.planner.derived_titles()
-        registry = [pc.title for pc in cfg.pages if HUBS in pc.tables]
+        registry = [pc.title for pc in cfg.pages if Kind.HUBS in pc.tables]
         if not registry or registry[0] not in pages:
             return {t for t in derived if t in pages}
         if not planned.registry_ok:
             return set(derived)
         out = {t for t in derived if t in pages}
         before = _by_key(r for t in registry if t in state.pages
-                         for r in state.pages[t].records.get(HUBS, []))
+                         for r in state.pages[t].records.get(Kind.HUBS, []))
         after = _by_key(hub_to_json(h) for h in planned.hubs)
         for hp in cfg.hub_pages:
             if before.get(hp.hub) != after.get(hp.hub):

@@ -30,11 +30,7 @@ from hubbot.core.regions import (
 )
 from hubbot.core.tables import Table, find_tables
 
-EVENTS, HUBS, INTERVIEWS = Kind.EVENTS, Kind.HUBS, Kind.INTERVIEWS
-REGION_KINDS = (Kind.EVENTS, Kind.HUBS)
-
-__all__ = ["EVENTS", "HUBS", "INTERVIEWS", "REGION_KINDS", "Markers", "ParsedPage",
-           "ParsedRow", "ParsedTable", "Region", "parse_page"]
+REGION_KINDS = (Kind.EVENTS, Kind.HUBS)  # the kinds hubbot writes, in bot-owned regions
 
 
 @dataclass

@@ -238,11 +238,6 @@ def slow_flatten(cleaned: str) -> Flat:
                 "".join(out.marked), out.opaque)
 
 
-def plain_text(wikitext: str) -> str:
-    """What a reader sees of ``wikitext`` as record text: markup, refs, templates hubbot
-    does not interpret and nested tables removed."""
-    return flatten(wikitext).text
-
 
 _TRAILING_LINKS = re.compile(
     "\\(\\s*" + LINK_OPEN + "[^" + LINK_CLOSE + "]*" + LINK_CLOSE

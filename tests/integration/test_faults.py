@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from hubbot.app.sync import Outcome
+from hubbot.app.model import Outcome
 from hubbot.errors import WikiError
 from tests.support import LOCAL_PAGES as PAGES
 from tests.support import edit_of, make_sync, new_revisions, when

@@ -100,7 +100,7 @@ def test_a_config_naming_the_wiki_by_url_syncs(site):  # noqa: F811
 
 
 def test_a_failed_save_names_its_cause(site):  # noqa: F811
-    from hubbot.app.sync import Outcome
+    from hubbot.app.model import Outcome
     from hubbot.backends.wiki import WikiBackend
     from tests.integration.test_wiki_sync import make_sync
 

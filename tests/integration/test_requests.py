@@ -14,7 +14,8 @@ from datetime import date
 import pytest
 
 from hubbot.app.config import load_config
-from hubbot.app.sync import Outcome, Sync
+from hubbot.app.model import Outcome
+from hubbot.app.sync import Sync
 from tests.wiki.scenario import HubSite, set_stage, tidy
 
 pytestmark = pytest.mark.wiki

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from hubbot.app.config import load_config
-from hubbot.app.sync import Outcome, Sync
+from hubbot.app.model import Outcome
+from hubbot.app.sync import Sync
 from tests.support import (
     CEE,
     HUBS,
