@@ -86,67 +86,60 @@ def request_targets(rows: list[dict]) -> list[str]:
     return lines
 
 
-def plot_seconds(rows: list[dict], path: Path) -> None:
+def _plot(path: Path, series: list[tuple[list, list, str, str]], *, x: str, y: str,
+          title: str, log_x: bool = False, log_y: bool = True) -> None:
+    """One line chart: ``series`` of (xs, ys, style, label), written to ``path``."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4))
-    n = [r["rows"] for r in rows]
-    ax.plot(n, [r["hubbot_s"] / r["rows"] * 1000 for r in rows], "o-",
-            label="hubbot dry run (whole process)")
-    ax.plot(n, [r["mwph_s"] / r["rows"] * 1000 for r in rows], "s--",
-            label="naive mwparserfromhell script")
-    if all("wtp_s" in r for r in rows):
-        ax.plot(n, [r["wtp_s"] / r["rows"] * 1000 for r in rows], "^--",
-                label="naive wikitextparser script")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("event rows")
-    ax.set_ylabel("seconds per 1,000 rows")
-    ax.set_title("Whole-process dry run, best of 3 (lower is better)")
-    ax.grid(True, which="both", alpha=0.3)
+    for xs, ys, style, label in series:
+        ax.plot(xs, ys, style, label=label)
+    if log_x:
+        ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title(title)
+    ax.grid(True, which="both" if log_y else "major", alpha=0.3)
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def plot_seconds(rows: list[dict], path: Path) -> None:
+    n = [r["rows"] for r in rows]
+    per_k = [(key, style, label) for key, style, label in (
+        ("hubbot_s", "o-", "hubbot dry run (whole process)"),
+        ("mwph_s", "s--", "naive mwparserfromhell script"),
+        ("wtp_s", "^--", "naive wikitextparser script"))
+        if all(key in r for r in rows)]
+    _plot(path, [(n, [r[key] / r["rows"] * 1000 for r in rows], style, label)
+                 for key, style, label in per_k],
+          x="event rows", y="seconds per 1,000 rows", log_x=True,
+          title="Whole-process dry run, best of 3 (lower is better)")
 
 
 def plot_requests(rows: list[dict], path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4))
     n = [r["pages"] for r in rows]
-    ax.plot(n, [r["quiet"] for r in rows], "o-", label="hubbot, quiet run")
-    ax.plot(n, [r["one_changed"] for r in rows], "s-", label="hubbot, one page changed")
-    ax.plot(n, [r["naive_quiet"] for r in rows], "o--", label="naive pywikibot loop, quiet")
-    ax.plot(n, [r["naive_one_changed"] for r in rows], "s--",
-            label="naive pywikibot loop, one changed")
-    ax.set_yscale("log")
-    ax.set_xlabel("configured pages")
-    ax.set_ylabel("API requests after login")
-    ax.set_title("Requests per run against MediaWiki 1.39 (lower is better)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _plot(path, [(n, [r[key] for r in rows], style, label) for key, style, label in (
+        ("quiet", "o-", "hubbot, quiet run"),
+        ("one_changed", "s-", "hubbot, one page changed"),
+        ("naive_quiet", "o--", "naive pywikibot loop, quiet"),
+        ("naive_one_changed", "s--", "naive pywikibot loop, one changed"))],
+          x="configured pages", y="API requests after login",
+          title="Requests per run against MediaWiki 1.39 (lower is better)")
 
 
 def plot_memory(rows: list[dict], path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4))
     runs = [r["run"] for r in rows]
-    ax.plot(runs, [r["rss_mib"] for r in rows], "o-", label="RSS")
-    ax.plot(runs, [r["traced_mib"] for r in rows], "s-", label="traced (tracemalloc)")
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("run in the same process")
-    ax.set_ylabel("MiB after the run")
-    ax.set_title("Memory over consecutive runs (5,000 rows, offline)")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _plot(path, [(runs, [r["rss_mib"] for r in rows], "o-", "RSS"),
+                 (runs, [r["traced_mib"] for r in rows], "s-", "traced (tracemalloc)")],
+          x="run in the same process", y="MiB after the run", log_y=False,
+          title="Memory over consecutive runs (5,000 rows, offline)")
 
 
 def main() -> int:
