@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from hubbot.core.pages import HistoryEntry, PageText, Revision
+from hubbot.core.status import normalize_template_name
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,9 @@ def _template_title(name: str) -> str | None:
     if colon:
         if prefix.strip().casefold() != "template":
             return None
-        name = rest.strip()
-        if not name or ":" in name:
+        if not rest.strip() or ":" in rest:
             return None
-    return name[:1].upper() + name[1:]
+    return normalize_template_name(name)
 
 
 # A page can only exclude bots with a template call whose name ends in "bots".

@@ -14,6 +14,8 @@ from datetime import date
 
 from mwparserfromhell.nodes import Template
 
+from hubbot.core.status import normalize_template_name
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -62,8 +64,7 @@ def _dts(tpl: Template) -> str | None:
 
 def display_wikitext(tpl: Template) -> str | None:
     """The wikitext a display or link template stands for, None if not interpreted."""
-    name = " ".join(str(tpl.name).replace("_", " ").split()).casefold()
-    name = name.removeprefix("template:").strip()
+    name = normalize_template_name(str(tpl.name)).casefold()
     if name in ("nowrap", "nobr", "no wrap"):
         return _param(tpl, "1") or ""
     if name == "sort":
