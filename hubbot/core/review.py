@@ -125,9 +125,22 @@ def approving_edit(history: Sequence[HistoryEntry], rid: str) -> HistoryEntry | 
     return None
 
 
+def read_release(text: str) -> list[str]:
+    """The pages named in ``{{Hubbot update|release=A; B}}`` (titles separated by ``;``,
+    or ``all``), as written; none without the template or the parameter."""
+    try:
+        tpl = find_template(mwparserfromhell.parse(text), TRIGGER_TEMPLATE)
+    except (TemplateMissing, ValueError):
+        return []
+    if not tpl.has("release"):
+        return []
+    value = html.unescape(tpl.get("release").value.strip_code()).strip()
+    return [t.strip() for t in value.split(";") if t.strip()]
+
+
 def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> str:
     """The trigger page with hubbot's answer: ``{{Hubbot update|status=|run=|result=}}``
-    set in place if present, else appended."""
+    set in place if present, else appended; a ``release=`` request is emptied (done)."""
     code = mwparserfromhell.parse(text)
     try:
         tpl = find_template(code, TRIGGER_TEMPLATE)
@@ -136,4 +149,6 @@ def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> 
                 f"|result={escape_param(result)}}}}}\n")
     for name, value in (("status", status), ("run", when), ("result", escape_param(result))):
         tpl.add(name, value, preserve_spacing=True)
+    if tpl.has("release") and str(tpl.get("release").value).strip():
+        tpl.add("release", "", preserve_spacing=True)
     return str(code)
