@@ -18,9 +18,9 @@ import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import IO, Any
 
 from hubbot.backends.atomic import atomic_write
