@@ -57,14 +57,20 @@ def parse_revisions(value: str) -> dict[str, int]:
 
 def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str, int | None],
                   changes: Sequence[str], problems: Sequence[str], today: date,
-                  notes: Sequence[str] = ()) -> str:
-    """The whole text of a review page for a pending change."""
+                  notes: Sequence[str] = (), held: Sequence[str] = ()) -> str:
+    """The whole text of a review page for a pending change; ``held`` pages (a person
+    reverted hubbot there) come first: approving the review does not edit them."""
     lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
              f"|revisions={escape_param(format_revisions(revisions))}"
              f"|created={today.isoformat()}}}}}",
              "To apply this change, an approver sets <code>status=approved</code> in the "
              "template above. hubbot applies it only if the pages have not changed since.",
              ""]
+    if held:
+        lines += ["== Held pages ==",
+                  "A person reverted hubbot on these pages: they are not part of this "
+                  "review and are not edited until the hold is released."]
+        lines += [f"* {escape_param(h)}" for h in held] + [""]
     if notes:
         lines += ["== Notes =="] + [f"* {escape_param(n)}" for n in notes] + [""]
     lines += ["== Changes since the last run =="]
