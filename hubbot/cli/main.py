@@ -149,7 +149,7 @@ def cmd_templates(args: argparse.Namespace, out: Output) -> int:
     with session(config, where, lock=False) as backend:
         results = run_install(backend, write=write, log=out.progress,
                               directory=args.templates_dir,
-                              summary_prefix=config.summary_prefix)
+                              summary_prefix=config.summary_prefix, config=config)
     for result in results:
         out.log(result.line(write), kind="template", page=result.title,
                 action=result.action.value, written=result.written)

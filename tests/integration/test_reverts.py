@@ -227,3 +227,28 @@ def test_the_revision_sha1_is_the_sha1_of_the_text_read(revert_site):
 def test_print_figures(capsys):
     with capsys.disabled():
         print("\nissue 18 figures: " + ", ".join(f"{k}: {v}" for k, v in FIGURES.items()))
+
+
+def test_the_documentation_page_is_installed_and_renders(revert_site):
+    """``templates install`` puts the bot's own page under ``docs_page``; MediaWiki renders
+    it with every name filled in and the pages it names linked (blue)."""
+    from tests.integration.test_templates import parse, visible
+
+    site = revert_site
+    code, out, err = cli(site, "templates", "install", "--write")
+    assert code == 0 and "User:Hubbot: created" in out, out + err
+    parsed = parse(site, "User:Hubbot")
+    text = visible(parsed["text"])
+    assert "@@" not in text and "{{#if" not in text and "{{{" not in text
+    for said in ("Edit User:Hubbot/Shutoff and replace the word run",
+                 "holds that page and makes no further edit to it",
+                 "{{Hubbot update|release=Hubs}}", "hubbot release PAGE",
+                 "Put {{nobots}}", "Edit rate one scheduled run an hour",
+                 "User:Hubbot/Status : the last run: held pages first"):
+        assert said in text, said
+    links = {link["title"]: link.get("exists", False) for link in parsed["links"]}
+    for title in ("Hubs", "Hubs/Ongoing", "Wikimedia CEE Hub", "Hubs/Summary",
+                  "User:Hubbot/Shutoff", "User:Hubbot/Status", "Hubs/Update now",
+                  "Hubs/Review"):
+        assert links.get(title), (title, links)
+    assert not [t for t in parsed["templates"] if not t.get("exists")]
