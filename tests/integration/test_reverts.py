@@ -252,3 +252,28 @@ def test_the_documentation_page_is_installed_and_renders(revert_site):
                   "Hubs/Review"):
         assert links.get(title), (title, links)
     assert not [t for t in parsed["templates"] if not t.get("exists")]
+
+
+def test_an_approved_review_does_not_edit_a_held_page(revert_site):
+    """``--apply-approved`` applies the reviewed change to the other pages only; the
+    review lists the held page first and leaves it out of the change."""
+    from hubbot.core.review import read_review
+
+    site = revert_site
+    sync(site)
+    ours = revs(site, "Hubs")[0]["revid"]
+    after = undo(site, "Hubs", ours)
+    assert sync(site)[0] == 0
+    site.edit("Hubs/Ongoing", site.text("Hubs/Ongoing").replace(
+        "|| Implementation ||", "|| Pilot ||"), "stage", as_editor=True)
+    code, out, err = sync(site, "--dry-run", "--review-page")
+    assert code == 0, out + err
+    review = site.text("Hubs/Review")
+    assert review.index("== Held pages ==") < review.index("== Changes since")
+    assert "== Hubs ==" not in review and "== Wikimedia CEE Hub ==" in review
+    site.edit("Hubs/Review", review.replace("status=pending", "status=approved"),
+              "approve", as_editor=True)
+    code, out, err = sync(site, "--apply-approved")
+    assert code == 0 and read_review(site.text("Hubs/Review")).status == "applied", out + err
+    assert "stage=pilot" in site.text("Wikimedia CEE Hub")
+    assert bot_edits_after(site, "Hubs", after) == 0
