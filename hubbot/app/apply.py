@@ -203,7 +203,8 @@ class Applier:
         result.outcome, result.revid = Outcome.SAVED, saved.revid
         result.revision = self.backend.revision_label(saved.revid)
         records = plan.state.records
-        before = text_sha1(page.text)  # the text this save replaced: watched for a revert
+        # The text this save replaced: a person's revision with it again is a revert.
+        before = text_sha1(page.text) if plan.watched else None
         try:
             for _ in range(FOLLOW_UPS):
                 if saved.parent is None or saved.parent == page.revid or plan.rebuild is None:
@@ -219,10 +220,10 @@ class Applier:
             result.message = (exc.message if isinstance(exc, PageError) else str(exc)) + \
                 "; left for the next run"
             record(state, plan.title, PageState(saved.revid, plan.state.records, owed=True),
-                   saved=LastSave(saved.revid, before))
+                   saved=LastSave(saved.revid, before) if before else None)
             return
         record(state, plan.title, PageState(saved.revid, records),
-               saved=LastSave(saved.revid, before))
+               saved=LastSave(saved.revid, before) if before else None)
 
     def _reapply(self, plan: Plan, saved: Saved, ours: str, records: Records
                  ) -> tuple[PageText, str, Saved, Records]:

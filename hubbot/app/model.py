@@ -119,6 +119,7 @@ class Plan:
     state: PageState  # what to remember once this page is done
     rebuild: Rebuild | None = None
     derived: bool = False  # a status page (built from the registry), not a source page
+    watched: bool = True  # a person's revert of this edit holds the page (not: the report)
 
     @property
     def changes_page(self) -> bool:

@@ -63,8 +63,8 @@ def _link(title: str) -> str:
 def _held_section(held: Sequence[HeldLine], release_how: str) -> list[str]:
     """Held pages come first: a person's decision that waits for someone allowed."""
     lines = ["== Held pages (reverted by a person) ==",
-             "hubbot does not edit these pages until the hold is released. "
-             + escape_param(release_how), "",
+             "hubbot does not edit these pages until the hold is released. " + release_how,
+             "",
              '{| class="wikitable sortable"',
              "! Page !! hubbot's edit reverted !! Reverted by !! When !! How"]
     for h in sorted(held, key=lambda h: h.title):
@@ -79,7 +79,8 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                        docs_page: str | None = None, held: Sequence[HeldLine] = (),
                        release_how: str = "") -> str:
     """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
-    pages (``held``) are listed first, with ``release_how``."""
+    pages (``held``) are listed first, with ``release_how`` (wikitext hubbot builds from
+    its configuration, written as it is; every value read from the wiki is escaped)."""
     attention = [p for p in pages if p.outcome in ATTENTION]
     lines = [
         f"<!-- hubbot-status-time -->Last change of this report: {escape_param(run_time)}",

@@ -167,7 +167,9 @@ def test_a_revert_holds_the_page_until_released(revert_site, form):
     status = site.text("User:Hubbot/Status")
     assert status.index("== Held pages") < status.index("== Pages that need attention")
     assert f"[[:{title}]] || r{ours} || [[User:{user}|{user}]]" in status
-    assert "release=PAGE" in status
+    shown = site.render(status)
+    assert "<code>{{Hubbot update|release=PAGE}}</code>" in shown
+    assert 'title="Hubs/Update now"' in shown and "hubbot release PAGE" in shown
     # ... and the runs after it, in every mode: no edit of that page
     assert sync(site)[0] == 0
     code, out, _ = sync(site, "--dry-run", "--force")
