@@ -13,6 +13,7 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
+from hubbot.app.config import load_config
 from hubbot.app.templates_install import DEFAULT_DIR, load_templates
 from hubbot.backends.files import FilesBackend, title_to_filename
 from hubbot.cli.main import main
@@ -30,8 +31,13 @@ PARAMS = {
     "Template:Hubs summary": ({"total", "last_change", "updated"} | {s.value for s in Stage}
                               | {t.value for t in HubType} | {"paused", "closed"}),
     f"Template:{REVIEW_TEMPLATE}": {"id", "status", "revisions", "created"},
-    f"Template:{TRIGGER_TEMPLATE}": {"status", "run", "result"},
+    f"Template:{TRIGGER_TEMPLATE}": {"status", "run", "result", "release"},
 }
+
+
+# What `templates install` puts on a wiki with config/demo.toml: the templates, their
+# docs, and the bot's documentation page under the configured docs_page.
+INSTALLED = sorted(set(TEMPLATES) | {f"{t}/doc" for t in TEMPLATES} | {"User:Hubbot"})
 
 
 def install(pages: Path, *args: str) -> tuple[int, str]:
@@ -87,9 +93,8 @@ def test_dry_run_on_an_empty_folder_would_create_every_page_and_writes_nothing(t
     code, out = install(tmp_path)
     assert code == 0
     lines = out.splitlines()
-    assert lines[:-1] == [f"{t}: would create" for t in sorted(
-        set(TEMPLATES) | {f"{t}/doc" for t in TEMPLATES})]
-    assert lines[-1] == ("dry run (use --write to save): would create 8, update 0; "
+    assert lines[:-1] == [f"{t}: would create" for t in INSTALLED]
+    assert lines[-1] == ("dry run (use --write to save): would create 9, update 0; "
                          "0 up to date; 0 failed")
     assert list(tmp_path.iterdir()) == []
 
@@ -106,23 +111,23 @@ def test_dry_run_shows_a_diff_for_a_changed_page_and_keeps_it(tmp_path):
     assert "\n- | pre-pilot = Prepilot\n+ | pre-pilot = Pre-pilot\n" in out
     assert "Template:Hubbot update/doc: would create\n" in out
     assert "Template:Hubs summary: up to date\n" in out
-    assert out.endswith("would create 1, update 1; 6 up to date; 0 failed\n")
+    assert out.endswith("would create 1, update 1; 7 up to date; 0 failed\n")
 
 
 def test_write_creates_and_updates_then_everything_is_up_to_date(tmp_path):
     (tmp_path / title_to_filename("Template:Hub status")).write_text("old text")
     code, out = install(tmp_path, "--write")
     assert code == 0 and "Template:Hub status: updated" in out
-    assert out.splitlines()[-1] == "create 7, update 1; 0 up to date; 0 failed"
-    for page in load_templates():
+    assert out.splitlines()[-1] == "create 8, update 1; 0 up to date; 0 failed"
+    for page in load_templates(config=load_config(CONFIG)):
         assert (tmp_path / title_to_filename(page.title)).read_text() == page.text
     code, out = install(tmp_path, "--write")
-    assert code == 0 and out.splitlines()[-1] == "create 0, update 0; 8 up to date; 0 failed"
+    assert code == 0 and out.splitlines()[-1] == "create 0, update 0; 9 up to date; 0 failed"
 
 
 def test_simulate_makes_write_a_dry_run(tmp_path):
     code, out = install(tmp_path, "--write", "-simulate")
-    assert code == 0 and "would create 8" in out and list(tmp_path.iterdir()) == []
+    assert code == 0 and "would create 9" in out and list(tmp_path.iterdir()) == []
 
 
 def test_a_page_that_cannot_be_written_fails_and_the_others_are_done(tmp_path):
@@ -154,3 +159,28 @@ def test_files_backend_create_page_never_overwrites(tmp_path):
 def test_missing_templates_folder_is_a_usage_error(tmp_path):
     code, _ = install(tmp_path, "--templates-dir", str(tmp_path / "nope"))
     assert code == 2
+
+
+def test_the_documentation_page_is_installed_under_docs_page_filled_in():
+    from hubbot.app.templates_install import DOCS_FILE
+
+    assert (DEFAULT_DIR / DOCS_FILE).is_file()
+    config = load_config(CONFIG)
+    pages = {p.title: p.text for p in load_templates(config=config)}
+    doc = pages[config.docs_page]
+    assert "@@" not in doc
+    for needed in (f"[[{config.shutoff_page}]]", f"[[{config.status_page}]]",
+                   "hubbot release PAGE", "<nowiki>{{nobots}}</nowiki>", "== Bot flag ==",
+                   "! Edit rate", "! Operator", "Undo, roll back or revert by hand"):
+        assert needed in doc, needed
+    assert all(f"[[{t}]]" in doc for t in config.content_titles())
+    assert "User:Hubbot" not in {p.title for p in load_templates()}  # no config: no page
+
+
+def test_a_placeholder_the_config_cannot_fill_is_a_usage_error(tmp_path):
+    from hubbot.app.templates_install import DOCS_FILE
+    from hubbot.errors import UsageError
+
+    (tmp_path / DOCS_FILE).write_text("Run by @@NOBODY@@.")
+    with pytest.raises(UsageError, match="@@NOBODY@@"):
+        load_templates(tmp_path, config=load_config(CONFIG))

@@ -3,7 +3,9 @@
 conflict is re-planned on a fresh read and retried once, and a save that turns out not to
 be based on the revision hubbot read (MediaWiki's ``oldrevid`` differs: a human edit in
 the same second, or merged into ours) is re-planned on the human's revision and saved on
-top, so the human's change is always in the final text and in the state."""
+top, so the human's change is always in the final text and in the state. A page held
+after a person reverted hubbot (``PageState.hold``) is never saved here, in any mode: this
+is the one save path every page goes through."""
 
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ from hubbot.app.model import (
     RunReport,
     unified_diff,
 )
-from hubbot.app.state import PageState, State, StateStore
+from hubbot.app.state import Hold, LastSave, PageState, State, StateStore
 from hubbot.backends.base import Backend, Saved
 from hubbot.core.changes import link_prefix, plain_summary
 from hubbot.core.pages import PageText
+from hubbot.core.reverts import text_sha1
 from hubbot.errors import (
     EditConflictError,
     HubbotError,
@@ -44,13 +47,29 @@ def mark_owed(state: State, title: str) -> None:
         state.pages[title] = dataclasses.replace(entry, owed=True)
 
 
+def held(state: State, title: str) -> Hold | None:
+    entry = state.pages.get(title)
+    return entry.hold if entry is not None else None
+
+
+def record(state: State, title: str, entry: PageState, *,
+           saved: LastSave | None = None) -> None:
+    """Remember ``entry`` for ``title``, keeping its hold and (unless this run saved it)
+    hubbot's last save of it from the state."""
+    old = state.pages.get(title)
+    state.pages[title] = dataclasses.replace(
+        entry, saved=saved or (old.saved if old is not None else None),
+        hold=old.hold if old is not None else None)
+
+
 class Applier:
     """Makes (or, in a dry run, shows) the edits of a list of plans."""
 
     def __init__(self, backend: Backend, store: StateStore, *, mode: Mode,
                  confirm: Confirm | None, log: Log, summary_suffix: str = "",
-                 docs_link: tuple[str, str] | None = None) -> None:
+                 docs_link: tuple[str, str] | None = None, hold_hint: str = "") -> None:
         self.backend = backend
+        self.hold_hint = hold_hint  # how a held page is released, for its report line
         self.docs_link = docs_link  # (summary prefix, documentation page)
         self.store = store
         self.mode = mode
@@ -70,16 +89,19 @@ class Applier:
     def apply(self, plans: list[Plan], report: RunReport, state: State) -> None:
         """Handle every plan in order; ``state`` is updated and written after each save."""
         for plan in plans:
-            if plan.changes_page:
+            if plan.changes_page and held(state, plan.title) is None:
                 mark_owed(state, plan.title)
         self._commit(state)
         for plan in plans:
             report.pages.append(self._one(plan, report, state))
 
     def _one(self, plan: Plan, report: RunReport, state: State) -> PageResult:
+        hold = held(state, plan.title)
+        if hold is not None:
+            return self._held(plan, hold, state)
         if not plan.changes_page:
             if self.mode is not Mode.DRY_RUN:
-                state.pages[plan.title] = plan.state
+                record(state, plan.title, plan.state)
             return PageResult(plan.title, Outcome.UNCHANGED)
         plan.summary = plain_summary(plan.summary + self.summary_suffix)
         if self.docs_link:
@@ -92,7 +114,7 @@ class Applier:
             result.message = plan.page.not_editable_reason or "not editable"
             if self.mode is Mode.DRY_RUN:
                 return result
-            state.pages[plan.title] = plan.state
+            record(state, plan.title, plan.state)
         elif self.mode is Mode.DRY_RUN:
             return result
         elif self.quit:
@@ -105,6 +127,16 @@ class Applier:
             self._save(plan, result, report, state)
         self._commit(state)
         return result
+
+    def _held(self, plan: Plan, hold: Hold, state: State) -> PageResult:
+        """A page a person reverted hubbot on: no edit in any mode, and said so. What is
+        on the wiki is recorded (not owed), so later runs stay quiet; once released,
+        the page is owed and the next run does its work."""
+        message = hold.describe(self.backend.revision_label) + \
+            "; not edited until released" + (f" ({self.hold_hint})" if self.hold_hint else "")
+        if self.mode is not Mode.DRY_RUN:
+            record(state, plan.title, dataclasses.replace(plan.state, owed=False))
+        return PageResult(plan.title, Outcome.HELD, message)
 
     def _ask(self, plan: Plan, diff: str) -> str:
         if self.approve_all:
@@ -141,13 +173,13 @@ class Applier:
                 if text == fresh.text:
                     result.outcome = Outcome.UNCHANGED
                     result.message = "someone else made the change first"
-                    state.pages[plan.title] = plan.state
+                    record(state, plan.title, plan.state)
                     return
                 result.diff = unified_diff(plan.title, fresh.text, text, self._label(fresh.revid))
                 continue
             except PageSkippedError as exc:
                 result.outcome, result.message = Outcome.SKIPPED, exc.message
-                state.pages[plan.title] = plan.state
+                record(state, plan.title, plan.state)
                 return
             except SimulatedSaveError:
                 result.outcome, result.simulated = Outcome.WOULD_SAVE, True
@@ -166,11 +198,13 @@ class Applier:
         """Record a save, after making sure it did not replace a human's edit."""
         if saved is None:  # MediaWiki found nothing to change
             result.outcome, result.message = Outcome.UNCHANGED, "no change needed"
-            state.pages[plan.title] = PageState(page.revid, plan.state.records)
+            record(state, plan.title, PageState(page.revid, plan.state.records))
             return
         result.outcome, result.revid = Outcome.SAVED, saved.revid
         result.revision = self.backend.revision_label(saved.revid)
         records = plan.state.records
+        # The text this save replaced: a person's revision with it again is a revert.
+        before = text_sha1(page.text) if plan.watched else None
         try:
             for _ in range(FOLLOW_UPS):
                 if saved.parent is None or saved.parent == page.revid or plan.rebuild is None:
@@ -185,9 +219,11 @@ class Applier:
             result.outcome = Outcome.FAILED
             result.message = (exc.message if isinstance(exc, PageError) else str(exc)) + \
                 "; left for the next run"
-            state.pages[plan.title] = PageState(saved.revid, plan.state.records, owed=True)
+            record(state, plan.title, PageState(saved.revid, plan.state.records, owed=True),
+                   saved=LastSave(saved.revid, before) if before else None)
             return
-        state.pages[plan.title] = PageState(saved.revid, records)
+        record(state, plan.title, PageState(saved.revid, records),
+               saved=LastSave(saved.revid, before) if before else None)
 
     def _reapply(self, plan: Plan, saved: Saved, ours: str, records: Records
                  ) -> tuple[PageText, str, Saved, Records]:

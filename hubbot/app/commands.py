@@ -3,6 +3,7 @@ these compose the app (session, sync, on-wiki review) in the order that loses no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING
 from hubbot.app.config import Config
 from hubbot.app.model import Confirm, Log, Mode, RunReport
 from hubbot.app.session import Where, session
-from hubbot.app.state import SimulatedStateStore
+from hubbot.app.state import Hold, RunLock, SimulatedStateStore, StateStore
 from hubbot.app.sync import Sync
+from hubbot.app.trigger import normalize_title
 from hubbot.errors import UsageError
 
 if TYPE_CHECKING:
@@ -54,6 +56,34 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
                               page_title=title)
             report.notes.append(f"review {rid} posted to {title or config.review.page}")
     return report
+
+
+def run_release(config: Config, titles: Sequence[str]) -> list[tuple[str, Hold]]:
+    """The operator's release of held pages (``hubbot release PAGE``), under the run
+    lock; no wiki request: the hold lives in the state. The next run does each page's
+    pending work once. Raises ``UsageError`` for a title that is not held (nothing is
+    released then)."""
+    with RunLock(config.lock_path):
+        store = StateStore(config.state_path)
+        state = store.load()
+        holds = state.holds()
+        by_name = {normalize_title(t): t for t in holds}
+        wanted = []
+        for title in titles:
+            found = by_name.get(normalize_title(title))
+            if found is None:
+                raise UsageError(f"{title}: not held (held: {', '.join(holds) or 'none'})")
+            wanted.append(found)
+        released = [(t, hold) for t in dict.fromkeys(wanted)
+                    if (hold := state.release(t)) is not None]
+        if released:
+            store.save(state)
+        return released
+
+
+def held_pages(config: Config) -> dict[str, Hold]:
+    """The pages the state holds (no lock, no request)."""
+    return StateStore(config.state_path).load().holds()
 
 
 def run_apply_approved(config: Config, where: Where, *, today: date,

@@ -80,6 +80,7 @@ class Config:
     stage_aliases: Mapping[str, Stage] = field(default_factory=dict)
     status_page: str | None = None  # the on-wiki report of the last run
     docs_page: str | None = None  # the bot's documentation page, linked from summaries
+    operator: str | None = None  # who runs the bot, as the documentation page names them
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
@@ -243,7 +244,7 @@ def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[s
             check_title(title, f"{where}: [status_page] {key}")
     if out["status_page"] in titles:
         raise ConfigError(f"{where}: [status_page] title must not be a content page")
-    return out
+    return out | {"operator": string(table, "operator", where)}
 
 
 def _aliases(raw: object, where: str) -> dict[str, Stage]:

@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     WOULD_SAVE = "would save"
     DECLINED = "declined"
     SKIPPED = "skipped"  # the page opts out ({{nobots}}, protection): reported, not failed
+    HELD = "held"  # a person reverted hubbot there: no edit until released; not failed
     FAILED = "failed"
 
 
@@ -72,6 +73,7 @@ class RunReport:
     # Content pages not read: unchanged since the state recorded them, so they were not
     # planned again (their outcome and problems are those of the run that last read them).
     not_read: list[str] = field(default_factory=list)
+    reverts: list[str] = field(default_factory=list)  # reverts found in this run (titles)
 
     @property
     def failed(self) -> list[PageResult]:
@@ -117,6 +119,7 @@ class Plan:
     state: PageState  # what to remember once this page is done
     rebuild: Rebuild | None = None
     derived: bool = False  # a status page (built from the registry), not a source page
+    watched: bool = True  # a person's revert of this edit holds the page (not: the report)
 
     @property
     def changes_page(self) -> bool:

@@ -16,7 +16,7 @@ from datetime import date
 from hubbot.app.apply import save_on_latest
 from hubbot.app.approval import approver_of, is_approver
 from hubbot.app.config import Config
-from hubbot.app.model import Mode, RunReport
+from hubbot.app.model import Mode, Outcome, RunReport
 from hubbot.app.sync import Sync
 from hubbot.backends.base import Backend
 from hubbot.core.changes import plain_summary
@@ -64,7 +64,8 @@ def post_review(config: Config, backend: Backend, report: RunReport, *, today: d
     text = render_review(rid=rid, edits=edits, revisions=revisions,
                          changes=[str(c) for c in report.changes],
                          problems=[str(p) for p in report.problems], today=today,
-                         notes=notes)
+                         notes=notes, held=[p.line() for p in report.pages
+                                            if p.outcome is Outcome.HELD])
     page = backend.fetch([title])[title]
     if not page.exists:
         raise PageError(title, "the review page does not exist: create it once (any "

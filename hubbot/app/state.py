@@ -4,17 +4,21 @@
 parsed from it, and whether an edit of the page is still *owed* (planned but not made: a
 failed save, a declined or interrupted one). A run where no revision changed still
 retries what is owed. ``pending_changes`` are record changes already taken into the
-source pages' state but not yet shown on every status page. The file is written
+source pages' state but not yet shown on every status page. ``saved`` is hubbot's last
+save of a page (watched for a person's revert), ``hold`` a revert found: hubbot does not
+edit that page until it is released (both optional: older state files read as without). The file is written
 atomically (temporary file, fsync, rename) after every save, so a crash or a kill never
 leaves half a state file behind nor forgets an edit that was made.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -27,11 +31,41 @@ from hubbot.errors import LockedError, StorageError
 STATE_VERSION = 1
 
 
+@dataclass(frozen=True)
+class LastSave:
+    """hubbot's last save of a page: its revision, and the SHA-1 of the text it replaced
+    (a later revision by someone else with that text is a revert)."""
+
+    revid: int
+    before_sha1: str
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A page hubbot does not edit until someone allowed releases it: a person reverted
+    hubbot's revision ``reverted`` (in ``revert``, by ``user``, at ``timestamp``)."""
+
+    reverted: int
+    revert: int | None
+    user: str
+    timestamp: str
+    how: str
+
+    def describe(self, label: Callable[[int], str] = "r{}".format) -> str:
+        """``hubbot's r12 was reverted by Editor (r13, mw-undo, 2026-11-24T10:00:00Z)``"""
+        where = ", ".join(x for x in (label(self.revert) if self.revert else "",
+                                      self.how, self.timestamp) if x)
+        return (f"hubbot's {label(self.reverted)} was reverted by "
+                f"{self.user or 'someone'}" + (f" ({where})" if where else ""))
+
+
 @dataclass
 class PageState:
     revid: int | None
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     owed: bool = False  # an edit of this page was planned and not made yet
+    saved: LastSave | None = None  # hubbot's last save, watched for a revert
+    hold: Hold | None = None  # reverted by a person: no edit until released
 
 
 @dataclass
@@ -49,6 +83,20 @@ class State:
 
     def owes(self) -> bool:
         return any(p.owed for p in self.pages.values())
+
+    def holds(self) -> dict[str, Hold]:
+        """The held pages, by title."""
+        return {t: p.hold for t, p in sorted(self.pages.items()) if p.hold is not None}
+
+    def release(self, title: str) -> Hold | None:
+        """Let hubbot edit ``title`` again: the hold and the reverted save are forgotten
+        and the page is owed, so the next run does its pending work once. Returns the
+        hold released (None: the page was not held)."""
+        entry = self.pages.get(title)
+        if entry is None or entry.hold is None:
+            return None
+        self.pages[title] = dataclasses.replace(entry, hold=None, saved=None, owed=True)
+        return entry.hold
 
 
 def _page_from_json(path: Path, title: Any, entry: Any) -> PageState:
@@ -71,7 +119,29 @@ def _page_from_json(path: Path, title: Any, entry: Any) -> PageState:
     except (KeyError, TypeError, ValueError) as exc:
         raise StorageError(f"{where}: a record is damaged ({type(exc).__name__}: "
                            f"{exc})") from None
-    return PageState(revid, records, bool(entry.get("owed", False)))
+    return PageState(revid, records, bool(entry.get("owed", False)),
+                     _saved_from_json(where, entry.get("saved")),
+                     _hold_from_json(where, entry.get("hold")))
+
+
+def _saved_from_json(where: str, raw: Any) -> LastSave | None:
+    if raw is None:
+        return None
+    if not (isinstance(raw, dict) and isinstance(raw.get("revid"), int)
+            and isinstance(raw.get("before_sha1"), str)):
+        raise StorageError(f"{where}: saved must hold a revid and a before_sha1")
+    return LastSave(raw["revid"], raw["before_sha1"])
+
+
+def _hold_from_json(where: str, raw: Any) -> Hold | None:
+    if raw is None:
+        return None
+    texts = ("user", "timestamp", "how")
+    if not (isinstance(raw, dict) and isinstance(raw.get("reverted"), int)
+            and (raw.get("revert") is None or isinstance(raw.get("revert"), int))
+            and all(isinstance(raw.get(k, ""), str) for k in texts)):
+        raise StorageError(f"{where}: hold must name the reverted revision and the revert")
+    return Hold(raw["reverted"], raw.get("revert"), *(raw.get(k, "") for k in texts))
 
 
 class StateStore:
@@ -144,7 +214,11 @@ class StateStore:
             **({"first_seen": dict(sorted(state.first_seen.items()))}
                if state.first_seen else {}),
             "pages": {title: {"revid": ps.revid, "records": ps.records,
-                              **({"owed": True} if ps.owed else {})}
+                              **({"owed": True} if ps.owed else {}),
+                              **({"saved": dataclasses.asdict(ps.saved)} if ps.saved
+                                 else {}),
+                              **({"hold": dataclasses.asdict(ps.hold)} if ps.hold
+                                 else {})}
                       for title, ps in sorted(state.pages.items())},
         }
         try:

@@ -1,5 +1,6 @@
 """The on-wiki status page, as one more planned edit at the end of a run: the outcome of
-every page, every current problem and when it was first seen (kept in the state).
+every page, every current problem and when it was first seen (kept in the state), and
+first of all the pages held after a person reverted hubbot, with how to release them.
 
 It is saved through the same ``Applier`` as every other page (conflicts, human edits
 found after the save, owed when it fails), between its region markers only, and only
@@ -8,6 +9,7 @@ when something other than the time changed (``statuspage.same_content``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from hubbot.app.config import Config
@@ -17,6 +19,7 @@ from hubbot.core.changes import plain_summary
 from hubbot.core.pages import PageText
 from hubbot.core.regions import RegionProblem
 from hubbot.core.statuspage import (
+    HeldLine,
     PageLine,
     problem_key,
     render_status_page,
@@ -44,8 +47,28 @@ def outcome_line(report: RunReport) -> str:
     return "all pages done"
 
 
+def release_hint(config: Config, *, short: bool = False) -> str:
+    """How a held page is released, in the words of this configuration."""
+    rc = config.review
+    who = ", ".join(rc.approvers + tuple(f"any {g}" for g in rc.approver_groups))
+    if short:
+        return "release: " + (f"release=PAGE on {rc.trigger_page}, or " if rc.trigger_page
+                              else "") + "hubbot release PAGE"
+    wiki = (f"an approver ({who}) edits [[{rc.trigger_page}]] with "
+            "<code><nowiki>{{Hubbot update|release=PAGE}}</nowiki></code>, or "
+            if rc.trigger_page else "")
+    return (f"To release one, {wiki}the operator runs <code>hubbot release PAGE</code>; "
+            "the next run then does the page's pending work once.")
+
+
+def held_lines(state: State, label: Callable[[int], str]) -> list[HeldLine]:
+    return [HeldLine(t, label(h.reverted), h.user, h.timestamp, h.how)
+            for t, h in state.holds().items()]
+
+
 def plan_status_page(config: Config, page: PageText, report: RunReport, state: State, *,
-                     now: datetime, today: date) -> Plan:
+                     now: datetime, today: date,
+                     label: Callable[[int], str] = "r{}".format) -> Plan:
     """The status page's planned edit (no change when only the time would move). Raises
     ``PageError`` when the page has no status region."""
     title = config.status_page or ""
@@ -53,7 +76,8 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
     body = render_status_page(
         outcome=outcome_line(report), run_time=now.strftime("%Y-%m-%d %H:%M UTC"),
         pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
-        problems=report.problems, first_seen=seen, docs_page=config.docs_page)
+        problems=report.problems, first_seen=seen, docs_page=config.docs_page,
+        held=held_lines(state, label), release_how=release_hint(config))
 
     def build(fresh: PageText) -> tuple[str, None]:
         try:
@@ -65,4 +89,4 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
     summary = plain_summary(f"{config.summary_prefix}: status: {outcome_line(report)}; "
                             f"{len(report.problems)} problems")
     return Plan(title, page, build(page)[0], summary, PageState(page.revid), build,
-                derived=True)
+                derived=True, watched=False)

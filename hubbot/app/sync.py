@@ -10,13 +10,14 @@ nothing is edited when the state file could not record it.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hubbot.app.apply import Applier, mark_owed
+from hubbot.app.apply import Applier, held, mark_owed
 from hubbot.app.config import Config
 from hubbot.app.model import (
     OWING,
@@ -29,13 +30,14 @@ from hubbot.app.model import (
     RunReport,
 )
 from hubbot.app.plan import Planned, Planner, change_to_json
-from hubbot.app.state import State, StateStore
-from hubbot.app.statusreport import plan_status_page
-from hubbot.app.trigger import answer_trigger, trigger_request
+from hubbot.app.state import Hold, State, StateStore
+from hubbot.app.statusreport import plan_status_page, release_hint
+from hubbot.app.trigger import answer_trigger, release_on_wiki, trigger_request
 from hubbot.backends.base import Backend
 from hubbot.core.codec import hub_to_json
 from hubbot.core.pages import PageText, Revision
 from hubbot.core.records import Kind
+from hubbot.core.reverts import find_revert, needs_history
 from hubbot.core.review import PlannedEdit, review_id
 from hubbot.errors import PageError, ReviewMismatchError, ShutoffError
 
@@ -76,7 +78,8 @@ class Sync:
         self.applier = Applier(backend, self.store, mode=mode, confirm=confirm,
                                log=self.log, summary_suffix=summary_suffix,
                                docs_link=(config.summary_prefix, config.docs_page)
-                               if config.docs_page else None)
+                               if config.docs_page else None,
+                               hold_hint=release_hint(config, short=True))
 
     def run(self) -> RunReport:
         """Do the run. Raises ``StoppedError`` (shutoff) before any edit, ``StorageError``
@@ -103,9 +106,12 @@ class Sync:
         self.log(f"checking {len(titles)} pages")
         revisions = self.backend.revisions(titles)
         report.revisions = {t: r.revid for t, r in revisions.items()}
+        self._find_reverts(revisions, state, report)
         trigger, dirty = self._trigger(revisions, state)
         if not self.force and trigger is None and self._quiet(revisions, state):
             report.quiet = True
+            report.notes += [f"{t}: held: {h.describe(self.backend.revision_label)}"
+                             for t, h in state.holds().items()]
             if dirty:
                 self.store.save(state)
             return report
@@ -117,6 +123,9 @@ class Sync:
         pages = self.backend.fetch(wanted)
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
                           list(state.pending_changes), dict(state.first_seen))
+        released = [] if trigger is None else release_on_wiki(
+            cfg, trigger, pages.get(cfg.review.trigger_page or ""), new_state, report,
+            log=self.log)
         planned = self.planner.plan_sources(pages, state, report)
         derived = None if full else self._derived_to_plan(revisions, state, pages, planned)
         more = [t for t in self.planner.derived_titles() if derived is not None
@@ -126,7 +135,7 @@ class Sync:
         self.log(f"read {len(pages)} pages")
         report.not_read = [t for t in cfg.content_titles() if t not in pages]
         self.planner.plan_derived(pages, report, planned, derived)
-        self._check_review(planned.plans)
+        self._check_review(planned.plans, new_state)
         self._check_shutoff(pages, planned.plans, report)
         # Owed until every status page shows them (written with the first save, so a
         # killed run does not lose them either).
@@ -136,7 +145,7 @@ class Sync:
         if trigger is not None and self.mode is not Mode.DRY_RUN:
             answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
                                                                   ""),
-                           report, new_state, now=self.now)
+                           report, new_state, now=self.now, released=released)
         self._status_page(pages, report, new_state)
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
@@ -157,11 +166,36 @@ class Sync:
             return
         try:
             plan = plan_status_page(self.config, page, report, state, now=self.now,
-                                    today=self.today)
+                                    today=self.today, label=self.backend.revision_label)
         except PageError as exc:
             report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
             return
         self.applier.apply([plan], report, state)
+
+    def _find_reverts(self, revisions: dict[str, Revision], state: State,
+                      report: RunReport) -> None:
+        """Hold each page a person reverted hubbot's last save of. Only pages that moved
+        since the state are looked at (a quiet run costs nothing more); the revision check
+        brings the latest revision's user, parent, tags and SHA-1, and only a page edited
+        more than once since hubbot's save costs one more request (its revisions since)."""
+        bot = getattr(self.backend, "username", None) or None
+        for title in self.config.content_titles():
+            entry, latest = state.pages.get(title), revisions.get(title)
+            if entry is None or entry.saved is None or entry.hold is not None or \
+                    latest is None or latest.revid is None or latest.revid == entry.revid:
+                continue
+            ours = entry.saved
+            since = (self.backend.revisions_since(title, ours.revid)
+                     if needs_history(ours.revid, latest) else [])
+            revert = find_revert(ours.revid, ours.before_sha1, latest, since, bot_user=bot)
+            if revert is None:
+                continue
+            hold = Hold(revert.reverted, revert.revid, revert.user, revert.timestamp,
+                        revert.how)
+            state.pages[title] = dataclasses.replace(entry, hold=hold)
+            report.reverts.append(title)
+            self.log(f"{title}: {hold.describe(self.backend.revision_label)}: held, no "
+                     "edit until released")
 
     def _trigger(self, revisions: dict[str, Revision], state: State
                  ) -> tuple[str | None, bool]:
@@ -233,11 +267,11 @@ class Sync:
             out.add(cfg.summary_page)
         return out
 
-    def _check_review(self, plans: list[Plan]) -> None:
+    def _check_review(self, plans: list[Plan], state: State) -> None:
         if self.expect_review is None:
             return
         rid = review_id([PlannedEdit(p.title, p.page.revid, p.new_text, "", "")
-                         for p in plans if p.changes_page])
+                         for p in plans if p.changes_page and held(state, p.title) is None])
         if rid != self.expect_review:
             raise ReviewMismatchError(
                 f"the change hubbot would make now ({rid}) is not the reviewed one "

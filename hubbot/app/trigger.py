@@ -1,5 +1,7 @@
 """The "update now" trigger page: an allowed user editing it asks for a run now; hubbot
-notices it in the one batched revision check and answers on the page after the run."""
+notices it in the one batched revision check and answers on the page after the run. The
+same edit may release held pages (``{{Hubbot update|release=Hubs}}``): a page a person
+reverted hubbot on is edited again only after that."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from hubbot.app.model import Log, Outcome, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.backends.base import Backend
 from hubbot.core.pages import PageText, Revision
-from hubbot.core.review import render_trigger_answer
+from hubbot.core.review import read_release, render_trigger_answer
 from hubbot.errors import HubbotError
 
 
@@ -41,15 +43,52 @@ def trigger_request(config: Config, backend: Backend, revisions: dict[str, Revis
     return user, False
 
 
+def release_on_wiki(config: Config, user: str, page: PageText | None, state: State,
+                    report: RunReport, *, log: Log) -> list[str]:
+    """Release the held pages an allowed ``user`` named in ``release=`` on the trigger
+    page (``all``: every held page); returns the titles released. A title that is not
+    held is reported in a note."""
+    if page is None or not page.exists:
+        return []
+    asked = read_release(page.text)
+    holds = state.holds()
+    by_name = {normalize_title(t): t for t in holds}
+    released = []
+    for name in asked:
+        titles = list(holds) if name.casefold() == "all" else \
+            [by_name[normalize_title(name)]] if normalize_title(name) in by_name else []
+        if not titles:
+            report.notes.append(f"{config.review.trigger_page}: release={name}: not a "
+                                "held page")
+        for title in titles:
+            if title in released:
+                continue
+            hold = state.release(title)
+            released.append(title)
+            log(f"{title}: released by {user} on {config.review.trigger_page}")
+            if hold is not None:
+                report.notes.append(f"{title}: released by {user} (was held: "
+                                    f"{hold.describe()})")
+    return released
+
+
+def normalize_title(title: str) -> str:
+    """A title as MediaWiki names it: underscores are spaces, the first letter upper."""
+    title = " ".join(title.replace("_", " ").split())
+    return title[:1].upper() + title[1:]
+
+
 def answer_trigger(config: Config, backend: Backend, user: str, page: PageText | None,
-                   report: RunReport, state: State, *, now: datetime) -> None:
+                   report: RunReport, state: State, *, now: datetime,
+                   released: list[str] | None = None) -> None:
     """Write the run's result into ``{{Hubbot update}}`` on the trigger page."""
     title = config.review.trigger_page or ""
     saved = [p.title for p in report.pages if p.outcome is Outcome.SAVED]
     failed = [p.title for p in report.failed]
     result = (f"requested by {user}; saved: {', '.join(saved) or 'none'}; "
               f"failed: {', '.join(failed) or 'none'}; "
-              f"{len(report.changes)} changes since the last run")
+              + (f"released: {', '.join(released)}; " if released else "")
+              + f"{len(report.changes)} changes since the last run")
     status = "failed" if failed else "done"
     state.triggered_at = now.isoformat(timespec="seconds")
     if page is None or not page.exists:

@@ -31,7 +31,14 @@ class Backend(Protocol):
 
     def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
         """Latest revision of each title, batched (one API request per 500 titles for
-        an account with ``apihighlimits``, else per 50)."""
+        an account with ``apihighlimits``, else per 50), with its user, parent, change
+        tags and SHA-1 where the backend knows them."""
+        ...
+
+    def revisions_since(self, title: str, revid: int) -> list[Revision]:
+        """The revisions of ``title`` from the latest back to ``revid`` (included), newest
+        first, without texts (one request; asked only for a page edited more than once
+        since hubbot's last save, to tell whether a person reverted it)."""
         ...
 
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:

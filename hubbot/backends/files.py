@@ -55,10 +55,15 @@ class FilesBackend:
         except FileNotFoundError:
             return Revision(title, None, None), None
         # A content hash stands in for a revision id: equal text, equal "revision".
-        return Revision(title, int.from_bytes(hashlib.sha256(data).digest()[:6], "big")), data
+        return Revision(title, int.from_bytes(hashlib.sha256(data).digest()[:6], "big"),
+                        sha1=hashlib.sha1(data).hexdigest()), data
 
     def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
         return {t: self._read(t)[0] for t in titles}
+
+    def revisions_since(self, title: str, revid: int) -> list[Revision]:
+        """Files keep no history: only the latest "revision" is known."""
+        return [self._read(title)[0]]
 
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
         out: dict[str, PageText] = {}

@@ -40,6 +40,12 @@ BATCH = 50  # titles per query for an account without apihighlimits
 HIGH_BATCH = 500  # with apihighlimits (bots, sysops)
 
 
+def _revision(title: str, rev: dict[str, Any]) -> Revision:
+    """A revision as the API gives it (``rvprop=ids|timestamp|user|tags|sha1``)."""
+    return Revision(title, rev["revid"], rev.get("timestamp"), rev.get("user"),
+                    rev.get("parentid"), tuple(rev.get("tags", ())), rev.get("sha1"))
+
+
 class WikiBackend:
     """``Backend`` over a real wiki. ``request_count`` counts API HTTP requests made since
     the backend was created (login included); tests and the benchmark read it.
@@ -144,7 +150,7 @@ class WikiBackend:
             batch = list(titles[start:start + self.batch])
             params: dict[str, Any] = {
                 "action": "query", "prop": "revisions|info", "titles": batch,
-                "rvprop": "ids|timestamp|user" + ("|content" if content else ""),
+                "rvprop": "ids|timestamp|user|tags|sha1" + ("|content" if content else ""),
                 "rvslots": "main", "inprop": "protection", "formatversion": 2,
                 "curtimestamp": 1,
             }
@@ -178,9 +184,25 @@ class WikiBackend:
         for page in self._query(titles, content=False):
             rev = (page.get("revisions") or [None])[0]
             if rev is not None and not page.get("missing"):
-                out[page["requested"]] = Revision(page["requested"], rev["revid"],
-                                                  rev["timestamp"], rev.get("user"))
+                out[page["requested"]] = _revision(page["requested"], rev)
         return out
+
+    def revisions_since(self, title: str, revid: int) -> list[Revision]:
+        """The revisions of ``title`` from the latest back to ``revid`` (included), newest
+        first, without their texts: ids, users, change tags, SHA-1 (one request)."""
+        from pywikibot.exceptions import Error as PywikibotError
+
+        try:
+            data = self.site.simple_request(
+                action="query", prop="revisions", titles=[title], rvlimit="max",
+                rvprop="ids|timestamp|user|tags|sha1", rvendid=revid,
+                formatversion=2).submit()
+        except PywikibotError as exc:
+            raise WikiError(f"{title}: reading the revisions since r{revid} failed: "
+                            f"{one_line(exc)}") from None
+        pages = data.get("query", {}).get("pages", [])
+        return [_revision(title, r) for r in (pages[0].get("revisions", []) if pages
+                                              else [])]
 
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
         out = {t: PageText(t, "", None, exists=False, editable=False,

@@ -14,7 +14,7 @@ from hubbot.errors import UsageError
 EPILOG = """pywikibot's global options work as in every pywikibot script, e.g. -simulate
 (save nothing), -dir:PATH, -user:NAME, -family:NAME, -lang:CODE, -v, -debug.
 
-exit codes: 0 all done (opted-out pages are reported), 1 a page failed, 2 usage,
+exit codes: 0 all done (opted-out and held pages are reported), 1 a page failed, 2 usage,
 config, state or lock error, 3 stopped (shutoff page, or another run holds the lock),
 4 login failed or no pywikibot user config"""
 
@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("json", "csv"), default="json")
     e.add_argument("--table", choices=("events", "hubs", "interviews"), default=None,
                    help="with csv: which records (default: events)")
+
+    r = sub.add_parser("release", help="let hubbot edit pages again that it holds since a "
+                       "person reverted it there (without PAGE: list the held pages)",
+                       epilog=EPILOG)
+    r.add_argument("titles", nargs="*", metavar="PAGE", help="a held page's title")
+    _common(r)
 
     ti = sub.add_parser("templates", help="install the wiki templates hubbot writes or "
                         "expects (from wikitemplates/; a dry run unless --write)",

@@ -1,7 +1,7 @@
 """The ``hubbot`` command: parse arguments, call ``hubbot.app``, print.
 
-Exit codes (who must act): 0 all done (pages that opt out with nobots or protection are
-reported, not failed); 1 a page failed (API error, conflict after a retry, broken markers,
+Exit codes (who must act): 0 all done (pages that opt out with nobots or protection, and
+pages held since a person reverted hubbot there, are reported, not failed); 1 a page failed (API error, conflict after a retry, broken markers,
 guard); 2 usage, configuration, state or lock file error, found before the first edit;
 3 stopped on purpose (shutoff page, another run holds the lock); 4 login failed or no
 pywikibot user config. Every failure is told in one place (``Output.error``): one line on
@@ -18,7 +18,13 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import IO
 
-from hubbot.app.commands import SyncOptions, run_apply_approved, run_sync
+from hubbot.app.commands import (
+    SyncOptions,
+    held_pages,
+    run_apply_approved,
+    run_release,
+    run_sync,
+)
 from hubbot.app.config import load_config
 from hubbot.app.model import Mode
 from hubbot.app.session import Where, export_records, read_configured, session
@@ -143,7 +149,7 @@ def cmd_templates(args: argparse.Namespace, out: Output) -> int:
     with session(config, where, lock=False) as backend:
         results = run_install(backend, write=write, log=out.progress,
                               directory=args.templates_dir,
-                              summary_prefix=config.summary_prefix)
+                              summary_prefix=config.summary_prefix, config=config)
     for result in results:
         out.log(result.line(write), kind="template", page=result.title,
                 action=result.action.value, written=result.written)
@@ -158,8 +164,22 @@ def cmd_templates(args: argparse.Namespace, out: Output) -> int:
     return 1 if failed else 0
 
 
+def cmd_release(args: argparse.Namespace, out: Output) -> int:
+    config = load_config(args.config)
+    if not args.titles:
+        holds = held_pages(config)
+        for title, hold in holds.items():
+            out.log(f"{title}: held: {hold.describe()}", kind="held", page=title)
+        out.log(f"{len(holds)} pages held", kind="summary", exit_code=0)
+        return 0
+    for title, hold in run_release(config, args.titles):
+        out.log(f"{title}: released (was held: {hold.describe()}); the next run does its "
+                "pending work", kind="released", page=title)
+    return 0
+
+
 COMMANDS = {"parse": cmd_parse, "sync": cmd_sync, "check": cmd_check, "export": cmd_export,
-            "templates": cmd_templates}
+            "templates": cmd_templates, "release": cmd_release}
 
 
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,

@@ -100,6 +100,7 @@ def print_summary(report: RunReport, out: Output, mode: Mode) -> None:
             else f"{counts[Outcome.SAVED]} saved")
     if simulated:
         verb += f", {simulated} would be saved (simulated)"
+    held = f", {counts[Outcome.HELD]} held" if counts[Outcome.HELD] else ""
     out.log(f"done: {verb}, {counts[Outcome.FAILED]} failed, "
-            f"{counts[Outcome.SKIPPED]} opted out, {len(report.problems)} problems",
+            f"{counts[Outcome.SKIPPED]} opted out{held}, {len(report.problems)} problems",
             kind="summary", exit_code=report.exit_code)

@@ -3,11 +3,15 @@ The on-wiki review of the same run is ``hubbot.core.review.render_review``."""
 
 from __future__ import annotations
 
-from hubbot.app.model import RunReport
+from hubbot.app.model import Outcome, RunReport
 
 
 def review_markdown(report: RunReport, config_name: str) -> str:
     lines = [f"# hubbot review ({config_name})", ""]
+    held = [p for p in report.pages if p.outcome is Outcome.HELD]
+    if held:
+        lines += ["## Held pages (reverted by a person: not edited until released)", ""]
+        lines += [f"- {p.line()}" for p in held] + [""]
     if report.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
     lines += ["## Changes since the last run", ""]
@@ -22,7 +26,7 @@ def review_markdown(report: RunReport, config_name: str) -> str:
     for page in edits:
         lines += [f"### {page.title}", "", f"Edit summary: `{page.summary}`", "",
                   "```diff", page.diff.rstrip("\n"), "```", ""]
-    others = [p for p in report.pages if not p.diff]
+    others = [p for p in report.pages if not p.diff and p.outcome is not Outcome.HELD]
     if others:
         lines += ["## Other pages", ""] + [f"- {p.line()}" for p in others] + [""]
     return "\n".join(lines)

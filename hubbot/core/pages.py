@@ -16,6 +16,9 @@ class Revision:
     revid: int | None
     timestamp: str | None = None
     user: str | None = None  # who made it (the wiki backend knows; files do not)
+    parentid: int | None = None  # the revision it was made on (None: not known)
+    tags: tuple[str, ...] = ()  # MediaWiki's change tags (mw-undo, mw-reverted, ...)
+    sha1: str | None = None  # SHA-1 of its text, hex (equal text, equal sha1)
 
 
 @dataclass(frozen=True)

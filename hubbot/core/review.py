@@ -57,14 +57,20 @@ def parse_revisions(value: str) -> dict[str, int]:
 
 def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str, int | None],
                   changes: Sequence[str], problems: Sequence[str], today: date,
-                  notes: Sequence[str] = ()) -> str:
-    """The whole text of a review page for a pending change."""
+                  notes: Sequence[str] = (), held: Sequence[str] = ()) -> str:
+    """The whole text of a review page for a pending change; ``held`` pages (a person
+    reverted hubbot there) come first: approving the review does not edit them."""
     lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
              f"|revisions={escape_param(format_revisions(revisions))}"
              f"|created={today.isoformat()}}}}}",
              "To apply this change, an approver sets <code>status=approved</code> in the "
              "template above. hubbot applies it only if the pages have not changed since.",
              ""]
+    if held:
+        lines += ["== Held pages ==",
+                  "A person reverted hubbot on these pages: they are not part of this "
+                  "review and are not edited until the hold is released."]
+        lines += [f"* {escape_param(h)}" for h in held] + [""]
     if notes:
         lines += ["== Notes =="] + [f"* {escape_param(n)}" for n in notes] + [""]
     lines += ["== Changes since the last run =="]
@@ -125,9 +131,22 @@ def approving_edit(history: Sequence[HistoryEntry], rid: str) -> HistoryEntry | 
     return None
 
 
+def read_release(text: str) -> list[str]:
+    """The pages named in ``{{Hubbot update|release=A; B}}`` (titles separated by ``;``,
+    or ``all``), as written; none without the template or the parameter."""
+    try:
+        tpl = find_template(mwparserfromhell.parse(text), TRIGGER_TEMPLATE)
+    except (TemplateMissing, ValueError):
+        return []
+    if not tpl.has("release"):
+        return []
+    value = html.unescape(tpl.get("release").value.strip_code()).strip()
+    return [t.strip() for t in value.split(";") if t.strip()]
+
+
 def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> str:
     """The trigger page with hubbot's answer: ``{{Hubbot update|status=|run=|result=}}``
-    set in place if present, else appended."""
+    set in place if present, else appended; a ``release=`` request is emptied (done)."""
     code = mwparserfromhell.parse(text)
     try:
         tpl = find_template(code, TRIGGER_TEMPLATE)
@@ -136,4 +155,6 @@ def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> 
                 f"|result={escape_param(result)}}}}}\n")
     for name, value in (("status", status), ("run", when), ("result", escape_param(result))):
         tpl.add(name, value, preserve_spacing=True)
+    if tpl.has("release") and str(tpl.get("release").value).strip():
+        tpl.add("release", "", preserve_spacing=True)
     return str(code)

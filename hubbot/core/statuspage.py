@@ -38,6 +38,17 @@ class PageLine:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class HeldLine:
+    """A page held after a person reverted hubbot there: what was reverted, by whom."""
+
+    title: str
+    reverted: str  # hubbot's revision that was reverted (``r12``)
+    user: str
+    when: str
+    how: str
+
+
 def problem_key(problem: Problem) -> str:
     """The identity of a problem across runs (row numbers move; the text and reason
     of the row do not)."""
@@ -49,18 +60,37 @@ def _link(title: str) -> str:
     return f"[[:{title}]]"
 
 
+def _held_section(held: Sequence[HeldLine], release_how: str) -> list[str]:
+    """Held pages come first: a person's decision that waits for someone allowed."""
+    lines = ["== Held pages (reverted by a person) ==",
+             "hubbot does not edit these pages until the hold is released. " + release_how,
+             "",
+             '{| class="wikitable sortable"',
+             "! Page !! hubbot's edit reverted !! Reverted by !! When !! How"]
+    for h in sorted(held, key=lambda h: h.title):
+        user = f"[[User:{h.user}|{escape_param(h.user)}]]" if h.user else "—"
+        lines += ["|-", f"| {_link(h.title)} || {escape_param(h.reverted)} || {user} || "
+                        f"{escape_param(h.when or '—')} || {escape_param(h.how)}"]
+    return lines + ["|}", ""]
+
+
 def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine],
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
-                       docs_page: str | None = None) -> str:
-    """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date."""
+                       docs_page: str | None = None, held: Sequence[HeldLine] = (),
+                       release_how: str = "") -> str:
+    """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
+    pages (``held``) are listed first, with ``release_how`` (wikitext hubbot builds from
+    its configuration, written as it is; every value read from the wiki is escaped)."""
     attention = [p for p in pages if p.outcome in ATTENTION]
     lines = [
         f"<!-- hubbot-status-time -->Last change of this report: {escape_param(run_time)}",
         "",
-        f"'''Last run:''' {escape_param(outcome)}. {len(attention)} pages need attention, "
-        f"{len(problems)} problems."
+        f"'''Last run:''' {escape_param(outcome)}. "
+        + (f"{len(held)} pages held, " if held else "")
+        + f"{len(attention)} pages need attention, {len(problems)} problems."
         + (f" See [[{docs_page}]] for what hubbot does." if docs_page else ""),
         "",
+        *(_held_section(held, release_how) if held else []),
         "== Pages that need attention ==",
     ]
     if not attention:

@@ -151,6 +151,8 @@ def snapshot(wiki, config) -> tuple[dict, dict]:
     for title, entry in state["pages"].items():
         assert entry["revid"] == revids[title], f"{title}: state does not match the wiki"
         entry.pop("revid")
+        if "saved" in entry:  # hubbot's last save (watched for reverts): its id differs too
+            entry["saved"]["revid"] = entry["saved"]["revid"] == revids[title]
     state.pop("last_run")
     return texts, state
 

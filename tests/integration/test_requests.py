@@ -153,8 +153,9 @@ def test_a_hub_stage_changed_in_the_registry_reads_only_that_hub_page_and_summar
 
 
 def snapshot(wiki, site: HubSite, state_path) -> tuple[dict, dict]:
-    """The site's texts and the state, with titles unprefixed and each revision id
-    replaced by whether it is the page's current one (the state must match the wiki)."""
+    """The site's texts and the state, with titles unprefixed and each revision id (also
+    of hubbot's last save) replaced by whether it is the page's current one (the state
+    must match the wiki)."""
     titles = list(site.pages())
     current = {}
     for start in range(0, len(titles), 50):
@@ -165,8 +166,11 @@ def snapshot(wiki, site: HubSite, state_path) -> tuple[dict, dict]:
             current[page["title"]] = (rev["revid"], rev["slots"]["main"]["content"])
     texts = {t.removeprefix(site.prefix): current[t][1] for t in titles}
     state = json.loads(state_path.read_text(encoding="utf-8"))
-    pages = {t.removeprefix(site.prefix): {**e, "revid": e["revid"] == current[t][0]}
-             for t, e in state["pages"].items()}
+    pages = {t.removeprefix(site.prefix): {
+        **e, "revid": e["revid"] == current[t][0],
+        **({"saved": {**e["saved"], "revid": e["saved"]["revid"] == current[t][0]}}
+           if "saved" in e else {})}
+        for t, e in state["pages"].items()}
     return texts, {"pages": pages, "pending": state["pending_changes"]}
 
 
