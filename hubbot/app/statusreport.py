@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from hubbot.app.config import Config
-from hubbot.app.model import Plan, RunReport
+from hubbot.app.model import Outcome, Plan, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.core.changes import plain_summary
 from hubbot.core.pages import PageText
@@ -23,6 +23,7 @@ from hubbot.core.statuspage import (
     same_content,
     splice_status,
 )
+from hubbot.core.units import translatable
 from hubbot.errors import PageError
 
 
@@ -44,6 +45,17 @@ def outcome_line(report: RunReport) -> str:
     return "all pages done"
 
 
+def remember_translation_edits(state: State, report: RunReport, today: date
+                               ) -> dict[str, str]:
+    """The translatable pages hubbot saved, with the day of its last save there (this
+    run's saves added): their translations show hubbot's edits only once a translation
+    administrator marks the page for translation."""
+    for page in report.pages:
+        if page.outcome is Outcome.SAVED and translatable(page.new_text):
+            state.translation_edits[page.title] = today.isoformat()
+    return state.translation_edits
+
+
 def plan_status_page(config: Config, page: PageText, report: RunReport, state: State, *,
                      now: datetime, today: date) -> Plan:
     """The status page's planned edit (no change when only the time would move). Raises
@@ -53,7 +65,9 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
     body = render_status_page(
         outcome=outcome_line(report), run_time=now.strftime("%Y-%m-%d %H:%M UTC"),
         pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
-        problems=report.problems, first_seen=seen, docs_page=config.docs_page)
+        problems=report.problems, first_seen=seen, docs_page=config.docs_page,
+        notices=report.notices,
+        translations=remember_translation_edits(state, report, today))
 
     def build(fresh: PageText) -> tuple[str, None]:
         try:

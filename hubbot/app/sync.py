@@ -116,7 +116,8 @@ class Sync:
         wanted = titles if full else self._to_read(revisions, state)
         pages = self.backend.fetch(wanted)
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
-                          list(state.pending_changes), dict(state.first_seen))
+                          list(state.pending_changes), dict(state.first_seen),
+                          dict(state.translation_edits))
         planned = self.planner.plan_sources(pages, state, report)
         derived = None if full else self._derived_to_plan(revisions, state, pages, planned)
         more = [t for t in self.planner.derived_titles() if derived is not None

@@ -120,7 +120,11 @@ def cmd_check(args: argparse.Namespace, out: Output) -> int:
     problems = [p for page in parsed for p in page.problems]
     for problem in problems:
         out.log(str(problem), kind="problem", page=problem.page, row=problem.row)
-    out.log(f"{len(problems)} problems in {len(parsed)} pages", kind="summary")
+    notices = [n for page in parsed for n in page.notices]
+    for notice in notices:
+        out.log(f"notice: {notice}", kind="notice", page=notice.page, row=notice.row)
+    out.log(f"{len(problems)} problems in {len(parsed)} pages"
+            + (f", {len(notices)} notices" if notices else ""), kind="summary")
     return 0
 
 
