@@ -42,7 +42,9 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
                       confirm=confirm, log=log, force=options.force,
                       accept_removals=options.accept_removals,
                       store=SimulatedStateStore(config.state_path) if simulate
-                      else None).run()
+                      else None,
+                      # a review may propose unit changes: approvers see them and decide
+                      allow_unit_changes=options.review_page is not None).run()
         if simulate:
             report.notes.append("simulated (-simulate): nothing was saved, the state "
                                 "file was not written")
@@ -51,7 +53,7 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
 
             title = options.review_page or None
             rid = post_review(config, backend, report, today=options.today,
-                              page_title=title)
+                              page_title=title, units_allowed=True)
             report.notes.append(f"review {rid} posted to {title or config.review.page}")
     return report
 

@@ -59,7 +59,8 @@ class Sync:
                  today: date, confirm: Confirm | None = None, log: Log | None = None,
                  force: bool = False, accept_removals: bool = False,
                  expect_review: str | None = None, summary_suffix: str = "",
-                 now: datetime | None = None, store: StateStore | None = None) -> None:
+                 now: datetime | None = None, store: StateStore | None = None,
+                 allow_unit_changes: bool = False) -> None:
         if mode is Mode.INTERACTIVE and confirm is None:
             raise ValueError("interactive mode needs a confirm callable")
         self.config = config
@@ -71,8 +72,11 @@ class Sync:
         self.store = store or StateStore(config.state_path)
         self.expect_review = expect_review  # apply only exactly this reviewed change
         self.now = now or datetime.now(UTC)
+        # Translation units may change on every page only in a run planned for an on-wiki
+        # review, or applying one approved as such; never in a scheduled run.
         self.planner = Planner(config, today=today, accept_removals=accept_removals,
-                               records=mode is not Mode.DRY_RUN)
+                               records=mode is not Mode.DRY_RUN,
+                               allow_unit_changes=allow_unit_changes)
         self.applier = Applier(backend, self.store, mode=mode, confirm=confirm,
                                log=self.log, summary_suffix=summary_suffix,
                                docs_link=(config.summary_prefix, config.docs_page)
