@@ -39,7 +39,10 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
             # against a wiki: pywikibot's own diff and question (WikiBackend.confirm)
             confirm = getattr(backend, "confirm", None) or confirm
         report = Sync(config, backend, mode=options.mode, today=options.today,
-                      confirm=confirm, log=log, force=options.force,
+                      confirm=confirm, log=log,
+                      # a review plans every page (as its approved run will): a quiet
+                      # hour still has the unit changes scheduled runs leave out
+                      force=options.force or options.review_page is not None,
                       accept_removals=options.accept_removals,
                       store=SimulatedStateStore(config.state_path) if simulate
                       else None,
