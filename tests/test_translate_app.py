@@ -102,7 +102,7 @@ def test_the_last_check_refuses_a_write_that_would_change_a_unit(tmp_path, monke
     page = PageText("Hubs", DATE_IN_UNIT, 1)
     plan = planner.plan_source(cfg.pages[0], page, None, [], planner.parse(cfg.pages[0], page))
     assert not plan.changes_page  # kept: the date is in T:2
-    monkeypatch.setattr(parse_module, "keep_units", lambda *a: [])  # as if the rule slipped
+    monkeypatch.setattr(parse_module, "keep_units", lambda *a, **k: [])  # as if the rule slipped
     with pytest.raises(TableError, match=r"would change translation units T:2"):
         planner.plan_source(cfg.pages[0], page, None, [], planner.parse(cfg.pages[0], page))
     allowed = Planner(cfg, today=date(2026, 12, 1), allow_unit_changes=True)

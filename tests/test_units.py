@@ -219,3 +219,36 @@ def test_no_fixture_write_changes_a_unit(case):
     if parsed.region_errors:
         return
     assert changed_units(text, render_page(parsed)) == []
+
+
+def test_a_heading_inside_one_line_block_and_an_unclosed_block():
+    assert unit_texts("<translate>== Events == <!--T:3--></translate>") == {
+        "3": "== Events =="}
+    assert unit_texts("<translate>\n<!--T:4-->\nno end tag\n") == {"4": "no end tag"}
+
+
+ROW_UNITS = HEAD + """{| class="wikitable"
+! Date !! Event
+<translate>
+|-
+| <!--T:30--> 12 March 2022 || Hubs Global Conversations
+|-
+| <!--T:31--> 27 November 2021 || Hubs co-creation workshop
+</translate>
+|}
+""" + TAIL
+
+
+def test_a_unit_running_across_rows_keeps_the_table_in_its_order():
+    """Unit T:30 runs from its marker to T:31, over the next row's ``|-``: moving the
+    rows would change both units (and put ``</translate>`` before ``<translate>``)."""
+    parsed, out = write(ROW_UNITS)
+    assert out == ROW_UNITS
+    reasons = [n.reason for n in parsed.notices if n.row is None]
+    assert len(reasons) == 1 and reasons[0].startswith("table not sorted: ")
+
+
+def test_allowed_unit_changes_still_never_move_a_translate_tag():
+    parsed, out = write(ROW_UNITS, allow=True)
+    assert out.index("<translate>\n|-") < out.index("</translate>\n|}")
+    assert [n.row for n in parsed.notices] == [None]

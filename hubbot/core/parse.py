@@ -176,8 +176,9 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
                 allow_unit_changes: bool) -> ParsedPage:
     problems: list[Problem] = []
     notices: list[Notice] = []
-    translate_blocks = [] if allow_unit_changes else blocks(text)
-    units = extract_units(text) if translate_blocks else []
+    translate_blocks = blocks(text) if "<translate" in text else []
+    units = [] if allow_unit_changes or not translate_blocks else \
+        extract_units(text, translate_blocks)
     regions, region_errors = _regions(text, title, markers, problems)
     parsed_tables: list[ParsedTable] = []
     for table in find_tables(text, Mask(text)):
@@ -196,7 +197,8 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             _plan_dates(title, text, pt)
             pt.order, pt.problems = plan_order(pt, title)
             if translate_blocks:
-                notices.extend(keep_units(pt, title, units, translate_blocks))
+                notices.extend(keep_units(pt, title, units, translate_blocks,
+                                          allow=allow_unit_changes))
         for pr in rows:
             problems.extend(pr.problems)
         problems.extend(pt.problems)
