@@ -63,12 +63,16 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
         out.write_json({"page": title, "events": [event_to_json(e) for e in parsed.events],
                         "hubs": [hub_to_json(h) for h in parsed.hubs],
                         "interviews": [interview_to_json(i) for i in parsed.interviews],
-                        "problems": [problem_to_json(p) for p in parsed.problems]})
+                        "problems": [problem_to_json(p) for p in parsed.problems],
+                        "notices": [problem_to_json(n) for n in parsed.notices]})
         return 0
     out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
-            f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems")
+            f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems"
+            + (f", {len(parsed.notices)} notices" if parsed.notices else ""))
     for problem in parsed.problems:
         out.log(str(problem))
+    for notice in parsed.notices:
+        out.log(f"notice: {notice}")
     return 0
 
 
