@@ -45,14 +45,18 @@ def outcome_line(report: RunReport) -> str:
     return "all pages done"
 
 
-def remember_translation_edits(state: State, report: RunReport, today: date
-                               ) -> dict[str, str]:
+def remember_translation_edits(config: Config, state: State, report: RunReport,
+                               today: date) -> dict[str, str]:
     """The translatable pages hubbot saved, with the day of its last save there (this
-    run's saves added): their translations show hubbot's edits only once a translation
-    administrator marks the page for translation."""
+    run's saves added; pages no longer configured forgotten): their translations show
+    hubbot's edits only once a translation administrator marks the page for
+    translation."""
     for page in report.pages:
         if page.outcome is Outcome.SAVED and translatable(page.new_text):
             state.translation_edits[page.title] = today.isoformat()
+    configured = set(config.content_titles())
+    state.translation_edits = {t: d for t, d in state.translation_edits.items()
+                               if t in configured}
     return state.translation_edits
 
 
@@ -67,7 +71,7 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
         pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
         problems=report.problems, first_seen=seen, docs_page=config.docs_page,
         notices=report.notices,
-        translations=remember_translation_edits(state, report, today))
+        translations=remember_translation_edits(config, state, report, today))
 
     def build(fresh: PageText) -> tuple[str, None]:
         try:
