@@ -252,3 +252,11 @@ def test_allowed_unit_changes_still_never_move_a_translate_tag():
     parsed, out = write(ROW_UNITS, allow=True)
     assert out.index("<translate>\n|-") < out.index("</translate>\n|}")
     assert [n.row for n in parsed.notices] == [None]
+
+
+def test_a_table_inside_a_block_not_yet_marked_is_sorted():
+    """No marker in the block: no unit exists yet, and moving rows moves no tag."""
+    text = WHOLE_TABLE.replace("<!--T:20-->\n", "")
+    parsed, out = write(text)
+    assert not parsed.notices
+    assert out.index("27 November 2021") < out.index("12 March 2022")

@@ -197,8 +197,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             _plan_dates(title, text, pt)
             pt.order, pt.problems = plan_order(pt, title)
             if translate_blocks:
-                notices.extend(keep_units(pt, title, units, translate_blocks,
-                                          allow=allow_unit_changes))
+                notices.extend(keep_units(pt, title, units, translate_blocks))
         for pr in rows:
             problems.extend(pr.problems)
         problems.extend(pt.problems)

@@ -167,14 +167,14 @@ def _unit_at(here: list[Unit], starts: list[int], lo: int, hi: int) -> Unit | No
 
 
 def keep_units(pt: ParsedTable, page: str, units: list[Unit],
-               translate_blocks: list[Block], *, allow: bool = False) -> list[Notice]:
+               translate_blocks: list[Block]) -> list[Notice]:
     """Drop the planned edits of ``pt`` that would change a translation unit, and say so.
 
     A date cell inside a unit keeps its date as written. When a unit or a ``<translate>``
     block runs across rows (the whole table as one unit, say), the table keeps its
-    order. Rows whose units lie each within the row move whole. With unit changes
-    allowed (``allow``; ``units`` is then empty) only a ``<translate>`` tag between two
-    rows keeps the table in its order: moving rows would move the tag.
+    order; so does a ``<translate>`` tag between two rows (moving rows would move the
+    tag), even with unit changes allowed (then ``units`` is empty). Rows whose units lie
+    each within the row move whole.
     """
     table = pt.table
     first = table.rows[0].start if table.rows else table.start
@@ -182,7 +182,7 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
     spans = [(u.start, u.end + 1, f"translation unit T:{u.name}") for u in here]
     spans += [(b.start, b.end, "a <translate> block") for b in translate_blocks
               if b.start < table.end and b.end > table.start
-              and not (allow and b.start <= first and b.end >= table.tail_start)]
+              and not (b.start <= first and b.end >= table.tail_start)]
     if not spans:
         return []
     notices: list[Notice] = []
