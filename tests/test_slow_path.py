@@ -60,9 +60,11 @@ def as_both_read(text: str) -> str:
     There MediaWiki decides (the oracle in tests/integration/test_oracle.py); here both
     readers get text without those forms: Translate removes "<tvar|x>...</>" and
     "<tvar name=x>...</tvar>" before MediaWiki parses the page (mwparserfromhell reads a
-    tvar in a link target as a cell break), and MediaWiki drops comments before it reads
-    "{|" (mwparserfromhell does not)."""
+    tvar in a link target as a cell break) and its "<translate>" tags (mwparserfromhell
+    reads a table inside one as the tag's text, no table), and MediaWiki drops comments
+    before it reads "{|" (mwparserfromhell does not)."""
     text = re.sub(r"<tvar\|[^>]*>|</>|<tvar\s+name\s*=[^>]*>|</tvar>", "", text)
+    text = re.sub(r"<translate(?:\s[^>]*)?>|</translate>", "", text)
     return re.sub(r"<!--[^\n]*?-->(?=\{\|)", "", text)
 
 

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from hubbot.app.languages import LANGUAGE_CODES
 from hubbot.errors import ConfigError
 
 _KNOWN = {
@@ -123,3 +124,16 @@ def check_distinct(titles: list[str], where: str) -> None:
         twice = next(t for t, k in zip(titles, keys, strict=True) if keys.count(k) > 1)
         raise ConfigError(f"{where}: a page is configured twice ({twice!r}; MediaWiki "
                           "ignores the case of the first letter and treats _ as a space)")
+
+
+def check_not_translation(titles: list[str], where: str) -> None:
+    """No configured page is a translation page (``Hubs/fr``: a language code MediaWiki
+    names, after another configured page). The Translate extension writes those pages
+    from the source page's units; an edit there would be overwritten or conflict."""
+    keys = {title_key(t): t for t in titles}
+    for title in titles:
+        base, slash, code = title_key(title).rpartition("/")
+        if slash and code in LANGUAGE_CODES and base in keys:
+            raise ConfigError(f"{where}: {title!r} is the {code!r} translation page of "
+                              f"{keys[base]!r}: Translate writes it from the source page, "
+                              "so configure only the source page")

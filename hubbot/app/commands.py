@@ -41,10 +41,15 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
             # against a wiki: pywikibot's own diff and question (WikiBackend.confirm)
             confirm = getattr(backend, "confirm", None) or confirm
         report = Sync(config, backend, mode=options.mode, today=options.today,
-                      confirm=confirm, log=log, force=options.force,
+                      confirm=confirm, log=log,
+                      # a review plans every page (as its approved run will): a quiet
+                      # hour still has the unit changes scheduled runs leave out
+                      force=options.force or options.review_page is not None,
                       accept_removals=options.accept_removals,
                       store=SimulatedStateStore(config.state_path) if simulate
-                      else None).run()
+                      else None,
+                      # a review may propose unit changes: approvers see them and decide
+                      allow_unit_changes=options.review_page is not None).run()
         if simulate:
             report.notes.append("simulated (-simulate): nothing was saved, the state "
                                 "file was not written")
@@ -53,7 +58,7 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
 
             title = options.review_page or None
             rid = post_review(config, backend, report, today=options.today,
-                              page_title=title)
+                              page_title=title, units_allowed=True)
             report.notes.append(f"review {rid} posted to {title or config.review.page}")
     return report
 

@@ -14,6 +14,7 @@ from typing import Any
 from hubbot.app.checks import (
     check_distinct,
     check_marker,
+    check_not_translation,
     check_title,
     check_url,
     read_toml,
@@ -26,6 +27,7 @@ from hubbot.core.vocabulary import parse_aliases
 from hubbot.errors import ConfigError
 
 TABLE_KINDS = tuple(Kind)
+TRANSLATE = ("keep", "allow")  # may a scheduled run change a page's translation units?
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,13 @@ class PageConfig:
     title: str
     tables: tuple[str, ...]
     context_year: int | None = None
+    # "keep": no edit changes the text of a translation unit (a date inside a unit is
+    # left as written, a table that is one unit keeps its order); "allow": they may.
+    translate: str = "keep"
+
+    @property
+    def allow_unit_changes(self) -> bool:
+        return self.translate == "allow"
 
 
 @dataclass(frozen=True)
@@ -122,10 +131,13 @@ def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
         year = entry.get("context_year")
         if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2200):
             raise ConfigError(f"{here} ({title}): context_year must be a year")
-        extra = set(entry) - {"title", "tables", "context_year"}
+        translate = entry.get("translate", "keep")
+        if translate not in TRANSLATE:
+            raise ConfigError(f"{here} ({title}): translate must be \"keep\" or \"allow\"")
+        extra = set(entry) - {"title", "tables", "context_year", "translate"}
         if extra:
             raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
-        pages.append(PageConfig(check_title(title, here), tuple(tables), year))
+        pages.append(PageConfig(check_title(title, here), tuple(tables), year, translate))
     return pages
 
 
@@ -213,6 +225,7 @@ def load_config(path: Path | str) -> Config:
     if bot.get("shutoff_page") is not None:
         check_title(string(bot, "shutoff_page", where) or "", f"{where}: [bot] shutoff_page")
     check_distinct(titles, where)
+    check_not_translation(titles, where)
     if review_cfg.page in titles or review_cfg.trigger_page in titles:
         raise ConfigError(f"{where}: [review] pages must not be content pages")
     return Config(

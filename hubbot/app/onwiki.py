@@ -54,18 +54,25 @@ def _review_page(config: Config, title: str | None) -> str:
 
 
 def post_review(config: Config, backend: Backend, report: RunReport, *, today: date,
-                page_title: str | None = None, notes: tuple[str, ...] = ()) -> str:
-    """Write ``report`` (a dry run's) to the review page; returns the review id."""
+                page_title: str | None = None, notes: tuple[str, ...] = (),
+                units_allowed: bool = False) -> str:
+    """Write ``report`` (a dry run's) to the review page; returns the review id.
+    ``units_allowed``: the dry run was planned with translation unit changes allowed
+    (the review says so, and applying it plans the same way)."""
     title = _review_page(config, page_title)
+    # The status page is the run's report, not part of the change: the approved run
+    # writes its own (``Sync._check_review`` compares the planned edits without it).
     edits = [PlannedEdit(p.title, p.base_revid, p.new_text, p.summary, p.diff)
-             for p in report.pages if p.new_text]
+             for p in report.pages if p.new_text and p.title != config.status_page]
     rid = review_id(edits)
     revisions = {t: report.revisions.get(t) for t in config.content_titles()}
     text = render_review(rid=rid, edits=edits, revisions=revisions,
                          changes=[str(c) for c in report.changes],
                          problems=[str(p) for p in report.problems], today=today,
                          notes=notes, held=[p.line() for p in report.pages
-                                            if p.outcome is Outcome.HELD])
+                                            if p.outcome is Outcome.HELD],
+                         notices=[str(n) for n in report.notices],
+                         units_allowed=units_allowed, units_changed=report.units_changed)
     page = backend.fetch([title])[title]
     if not page.exists:
         raise PageError(title, "the review page does not exist: create it once (any "
@@ -104,7 +111,8 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
     if not stale:
         sync = Sync(config, backend, mode=Mode.CRON, today=today, force=True, log=log,
                     expect_review=state.rid,
-                    summary_suffix=f" (review {state.rid} approved by {user})")
+                    summary_suffix=f" (review {state.rid} approved by {user})",
+                    allow_unit_changes=state.units_allowed)
         try:
             report = sync.run()
         except ReviewMismatchError:
@@ -120,9 +128,11 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
             return ReviewOutcome(f"{title}: review {state.rid} {status} (approved by {user})",
                                  state.rid, report)
     # The pages moved on since the review: review again, never apply a stale change.
-    dry = Sync(config, backend, mode=Mode.DRY_RUN, today=today, force=True).run()
+    dry = Sync(config, backend, mode=Mode.DRY_RUN, today=today, force=True,
+               allow_unit_changes=True).run()
     note = (f"Review {state.rid} was approved by {user}, but {', '.join(stale)} changed "
             "since it was made; this is a fresh review of the change as it stands now.")
-    rid = post_review(config, backend, dry, today=today, page_title=title, notes=(note,))
+    rid = post_review(config, backend, dry, today=today, page_title=title, notes=(note,),
+                      units_allowed=True)
     return ReviewOutcome(f"{title}: review {state.rid} is stale ({', '.join(stale)} "
                          f"changed); posted a fresh review {rid}", rid)

@@ -26,7 +26,7 @@ from hubbot.core.codec import (
 )
 from hubbot.core.pages import PageText
 from hubbot.core.parse import ParsedPage, parse_page
-from hubbot.core.records import Hub, Kind, Problem
+from hubbot.core.records import Hub, Kind, Notice, Problem
 from hubbot.core.render import MarkersBroken, TableUnwritable, render_page
 from hubbot.core.status import (
     TemplateAmbiguous,
@@ -34,6 +34,7 @@ from hubbot.core.status import (
     render_hub_status,
     render_summary,
 )
+from hubbot.core.units import changed_units, translatable, unit_list
 from hubbot.errors import GuardError, PageError, RegionError, TableError
 
 
@@ -77,18 +78,25 @@ class Planner:
     """Plans one run's edits from the pages read and the state of the last run."""
 
     def __init__(self, config: Config, *, today: date, accept_removals: bool = False,
-                 records: bool = True) -> None:
+                 records: bool = True, allow_unit_changes: bool = False) -> None:
         self.config = config
         self.today = today
         self.accept_removals = accept_removals
+        # True only for an on-wiki review and the approved run that applies it: edits may
+        # then change translation units on every page, not only on "allow" pages.
+        self.allow_unit_changes = allow_unit_changes
         # False for a dry run: nothing is recorded, so the plans' states carry no records
         # (reading the normalised text again for them is half the time of a large page).
         self.records = records
 
+    def allows_unit_changes(self, pc: PageConfig) -> bool:
+        return self.allow_unit_changes or pc.allow_unit_changes
+
     def parse(self, pc: PageConfig, page: PageText) -> ParsedPage:
         return parse_page(page.text, pc.title, context_year=pc.context_year,
                           markers=self.config.markers,
-                          stage_aliases=self.config.stage_aliases)
+                          stage_aliases=self.config.stage_aliases,
+                          allow_unit_changes=self.allows_unit_changes(pc))
 
     def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
         """Refuse a write when a table lost more than the allowed share of its rows since
@@ -145,6 +153,7 @@ class Planner:
             return
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
+        report.notices.extend(parsed.notices)
         old = state.pages.get(pc.title)
         if old is None:
             done = "recorded" if self.records else "read (a dry run records nothing)"
@@ -161,7 +170,15 @@ class Planner:
         out.unreadable_hub_rows += parsed.unreadable_rows(Kind.HUBS)
         out.hub_sources.extend(pc.title for _ in parsed.hubs)
         try:
-            out.plans.append(self.plan_source(pc, page, old, report.changes, parsed))
+            plan = self.plan_source(pc, page, old, report.changes, parsed)
+            out.plans.append(plan)
+            if plan.units_changed:
+                report.units_changed[pc.title] = list(plan.units_changed)
+                report.notices.append(Notice(
+                    pc.title, "page", None, "",
+                    f"this edit changes translation units {unit_list(plan.units_changed)}"
+                    " (allowed): their translations are outdated until the page is "
+                    "marked for translation"))
         except PageError as exc:
             report.pages.append(PageResult(pc.title, Outcome.FAILED, exc.message))
             if isinstance(exc, GuardError) or Kind.HUBS in pc.tables:
@@ -178,6 +195,7 @@ class Planner:
                 raise TableError(pc.title, str(exc)) from None
             if text != current:
                 self.guard(pc, parsed_page, old)
+                self.check_units(pc, current, text)
             return text
 
         def rebuild(fresh: PageText) -> tuple[str, Records]:
@@ -190,7 +208,23 @@ class Planner:
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
         text = new_text_of(parsed, page.text)
         records = self._saved_records(pc, page, text, parsed) if self.records else {}
-        return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild)
+        units = tuple(changed_units(page.text, text)) if text != page.text and \
+            translatable(page.text) else ()
+        return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild,
+                    units_changed=units)
+
+    def check_units(self, pc: PageConfig, current: str, text: str) -> None:
+        """The last check before a translatable page is written: with unit changes not
+        allowed, the new text has every unit of the current one, word for word, and
+        every marker once (``parse`` left out the edits that would change one; this
+        refuses the page if anything slipped through, rather than outdate translations)."""
+        if self.allows_unit_changes(pc) or not translatable(current):
+            return
+        changed = changed_units(current, text)
+        if changed:
+            raise TableError(pc.title, f"the edit would change translation units "
+                             f"{unit_list(changed)}; refusing to write the page (a bug: "
+                             "please report it)")
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:

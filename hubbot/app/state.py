@@ -76,6 +76,9 @@ class State:
     pending_changes: list[dict[str, str]] = field(default_factory=list)
     # when each current problem was first seen (``statuspage.problem_key`` -> ISO date)
     first_seen: dict[str, str] = field(default_factory=dict)
+    # translatable pages hubbot saved -> ISO date of its last save there: their
+    # translations show it once the page is marked for translation (the status page says)
+    translation_edits: dict[str, str] = field(default_factory=dict)
 
     def revid(self, title: str) -> int | None:
         entry = self.pages.get(title)
@@ -183,9 +186,14 @@ class StateStore:
         if not isinstance(first_seen, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in first_seen.items()):
             raise StorageError(f"{self.path}: first_seen must map problems to dates")
+        translation_edits = raw.get("translation_edits", {})
+        if not isinstance(translation_edits, dict) or not all(
+                isinstance(k, str) and isinstance(v, str)
+                for k, v in translation_edits.items()):
+            raise StorageError(f"{self.path}: translation_edits must map pages to dates")
         pages = {t: _page_from_json(self.path, t, e) for t, e in pages_raw.items()}
         return State(pages, raw.get("last_run"), raw.get("triggered_at"), pending,
-                     first_seen)
+                     first_seen, translation_edits)
 
     def check_writable(self) -> None:
         """Raise ``StorageError`` unless a state file can be written next to ``path``:
@@ -213,6 +221,8 @@ class StateStore:
             "pending_changes": state.pending_changes,
             **({"first_seen": dict(sorted(state.first_seen.items()))}
                if state.first_seen else {}),
+            **({"translation_edits": dict(sorted(state.translation_edits.items()))}
+               if state.translation_edits else {}),
             "pages": {title: {"revid": ps.revid, "records": ps.records,
                               **({"owed": True} if ps.owed else {}),
                               **({"saved": dataclasses.asdict(ps.saved)} if ps.saved

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from hubbot.app.config import Config
-from hubbot.app.model import Plan, RunReport
+from hubbot.app.model import Outcome, Plan, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.core.changes import plain_summary
 from hubbot.core.pages import PageText
@@ -26,6 +26,7 @@ from hubbot.core.statuspage import (
     same_content,
     splice_status,
 )
+from hubbot.core.units import translatable
 from hubbot.errors import PageError
 
 
@@ -66,6 +67,21 @@ def held_lines(state: State, label: Callable[[int], str]) -> list[HeldLine]:
             for t, h in state.holds().items()]
 
 
+def remember_translation_edits(config: Config, state: State, report: RunReport,
+                               today: date) -> dict[str, str]:
+    """The translatable pages hubbot saved, with the day of its last save there (this
+    run's saves added; pages no longer configured forgotten): their translations show
+    hubbot's edits only once a translation administrator marks the page for
+    translation."""
+    for page in report.pages:
+        if page.outcome is Outcome.SAVED and translatable(page.new_text):
+            state.translation_edits[page.title] = today.isoformat()
+    configured = set(config.content_titles())
+    state.translation_edits = {t: d for t, d in state.translation_edits.items()
+                               if t in configured}
+    return state.translation_edits
+
+
 def plan_status_page(config: Config, page: PageText, report: RunReport, state: State, *,
                      now: datetime, today: date,
                      label: Callable[[int], str] = "r{}".format) -> Plan:
@@ -77,7 +93,9 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
         outcome=outcome_line(report), run_time=now.strftime("%Y-%m-%d %H:%M UTC"),
         pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
         problems=report.problems, first_seen=seen, docs_page=config.docs_page,
-        held=held_lines(state, label), release_how=release_hint(config))
+        held=held_lines(state, label), release_how=release_hint(config),
+        notices=report.notices,
+        translations=remember_translation_edits(config, state, report, today))
 
     def build(fresh: PageText) -> tuple[str, None]:
         try:

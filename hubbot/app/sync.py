@@ -61,7 +61,8 @@ class Sync:
                  today: date, confirm: Confirm | None = None, log: Log | None = None,
                  force: bool = False, accept_removals: bool = False,
                  expect_review: str | None = None, summary_suffix: str = "",
-                 now: datetime | None = None, store: StateStore | None = None) -> None:
+                 now: datetime | None = None, store: StateStore | None = None,
+                 allow_unit_changes: bool = False) -> None:
         if mode is Mode.INTERACTIVE and confirm is None:
             raise ValueError("interactive mode needs a confirm callable")
         self.config = config
@@ -73,8 +74,11 @@ class Sync:
         self.store = store or StateStore(config.state_path)
         self.expect_review = expect_review  # apply only exactly this reviewed change
         self.now = now or datetime.now(UTC)
+        # Translation units may change on every page only in a run planned for an on-wiki
+        # review, or applying one approved as such; never in a scheduled run.
         self.planner = Planner(config, today=today, accept_removals=accept_removals,
-                               records=mode is not Mode.DRY_RUN)
+                               records=mode is not Mode.DRY_RUN,
+                               allow_unit_changes=allow_unit_changes)
         self.applier = Applier(backend, self.store, mode=mode, confirm=confirm,
                                log=self.log, summary_suffix=summary_suffix,
                                docs_link=(config.summary_prefix, config.docs_page)
@@ -122,7 +126,8 @@ class Sync:
         wanted = titles if full else self._to_read(revisions, state)
         pages = self.backend.fetch(wanted)
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
-                          list(state.pending_changes), dict(state.first_seen))
+                          list(state.pending_changes), dict(state.first_seen),
+                          dict(state.translation_edits))
         released = [] if trigger is None else release_on_wiki(
             cfg, trigger, pages.get(cfg.review.trigger_page or ""), new_state, report,
             log=self.log)

@@ -69,12 +69,16 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
         out.write_json({"page": title, "events": [event_to_json(e) for e in parsed.events],
                         "hubs": [hub_to_json(h) for h in parsed.hubs],
                         "interviews": [interview_to_json(i) for i in parsed.interviews],
-                        "problems": [problem_to_json(p) for p in parsed.problems]})
+                        "problems": [problem_to_json(p) for p in parsed.problems],
+                        "notices": [problem_to_json(n) for n in parsed.notices]})
         return 0
     out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
-            f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems")
+            f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems"
+            + (f", {len(parsed.notices)} notices" if parsed.notices else ""))
     for problem in parsed.problems:
         out.log(str(problem))
+    for notice in parsed.notices:
+        out.log(f"notice: {notice}")
     return 0
 
 
@@ -126,7 +130,11 @@ def cmd_check(args: argparse.Namespace, out: Output) -> int:
     problems = [p for page in parsed for p in page.problems]
     for problem in problems:
         out.log(str(problem), kind="problem", page=problem.page, row=problem.row)
-    out.log(f"{len(problems)} problems in {len(parsed)} pages", kind="summary")
+    notices = [n for page in parsed for n in page.notices]
+    for notice in notices:
+        out.log(f"notice: {notice}", kind="notice", page=notice.page, row=notice.row)
+    out.log(f"{len(problems)} problems in {len(parsed)} pages"
+            + (f", {len(notices)} notices" if notices else ""), kind="summary")
     return 0
 
 

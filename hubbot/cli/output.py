@@ -82,6 +82,8 @@ def print_report(report: RunReport, out: Output, mode: Mode) -> None:
         out.log(f"change: {change}", kind="change", page=change.page)
     for problem in report.problems:
         out.log(f"problem: {problem}", kind="problem", page=problem.page, row=problem.row)
+    for notice in report.notices:
+        out.log(f"notice: {notice}", kind="notice", page=notice.page, row=notice.row)
     for page in report.pages:
         out.log(page.line(), kind="page", page=page.title, outcome=page.outcome.value)
         if mode is Mode.DRY_RUN and page.diff and not out.json:
@@ -102,5 +104,6 @@ def print_summary(report: RunReport, out: Output, mode: Mode) -> None:
         verb += f", {simulated} would be saved (simulated)"
     held = f", {counts[Outcome.HELD]} held" if counts[Outcome.HELD] else ""
     out.log(f"done: {verb}, {counts[Outcome.FAILED]} failed, "
-            f"{counts[Outcome.SKIPPED]} opted out{held}, {len(report.problems)} problems",
+            f"{counts[Outcome.SKIPPED]} opted out{held}, {len(report.problems)} problems"
+            + (f", {len(report.notices)} notices" if report.notices else ""),
             kind="summary", exit_code=report.exit_code)

@@ -16,6 +16,7 @@ from hubbot.core.records import (
     HubType,
     Interview,
     Link,
+    Notice,
     Precision,
     Problem,
     Stage,
@@ -88,7 +89,8 @@ def interview_from_json(data: dict[str, Any]) -> Interview:
                      data.get("date_text", ""))
 
 
-def problem_to_json(p: Problem) -> dict[str, Any]:
+def problem_to_json(p: Problem | Notice) -> dict[str, Any]:
+    """A problem (or a notice: the same fields) as JSON."""
     return {"page": p.page, "table": p.table, "row": p.row, "text": p.text,
             "reason": p.reason}
 

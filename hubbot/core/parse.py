@@ -5,7 +5,8 @@ understand becomes a ``Problem`` naming the page, table and row, and the row is 
 renderer leaves it where it is). Regions come from ``regions``, tables from the line
 scanner in ``tables``, rows are read by ``read``; the row order a write would give is
 checked here too (``order``), so a section hubbot must leave unsorted is reported by
-every command, not only by a write.
+every command, not only by a write. On a translatable page the edits that would change a
+translation unit are dropped here as well (``units.keep_units``), each with a notice.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubbot.core.datecell import plan_date_edit
 from hubbot.core.mask import Mask
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
 from hubbot.core.readers import READERS
-from hubbot.core.records import Event, Hub, Interview, Kind, Problem, Stage
+from hubbot.core.records import Event, Hub, Interview, Kind, Notice, Problem, Stage
 from hubbot.core.regions import (
     Markers,
     Region,
@@ -29,6 +30,7 @@ from hubbot.core.regions import (
     near_miss_markers,
 )
 from hubbot.core.tables import Table, find_tables
+from hubbot.core.units import blocks, extract_units, keep_units
 
 REGION_KINDS = (Kind.EVENTS, Kind.HUBS)  # the kinds hubbot writes, in bot-owned regions
 
@@ -43,6 +45,7 @@ class ParsedPage:
     problems: list[Problem]
     regions: dict[str, Region]
     region_errors: dict[str, str]
+    notices: list[Notice] = field(default_factory=list)  # left as written on purpose
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -145,10 +148,13 @@ def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
 
 def parse_page(text: str, title: str, *, context_year: int | None = None,
                markers: Markers | None = None,
-               stage_aliases: Mapping[str, Stage] | None = None) -> ParsedPage:
-    """Parse ``text`` (the wikitext of page ``title``). Never raises on bad wikitext."""
+               stage_aliases: Mapping[str, Stage] | None = None,
+               allow_unit_changes: bool = False) -> ParsedPage:
+    """Parse ``text`` (the wikitext of page ``title``). Never raises on bad wikitext.
+    The planned edits keep every translation unit unless ``allow_unit_changes``."""
     with _no_gc_pauses():
-        return _parse_page(text, title, context_year, markers, stage_aliases)
+        return _parse_page(text, title, context_year, markers, stage_aliases,
+                           allow_unit_changes)
 
 
 @contextmanager
@@ -166,8 +172,13 @@ def _no_gc_pauses() -> Iterator[None]:
 
 
 def _parse_page(text: str, title: str, context_year: int | None, markers: Markers | None,
-                stage_aliases: Mapping[str, Stage] | None) -> ParsedPage:
+                stage_aliases: Mapping[str, Stage] | None,
+                allow_unit_changes: bool) -> ParsedPage:
     problems: list[Problem] = []
+    notices: list[Notice] = []
+    translate_blocks = blocks(text) if "<translate" in text else []
+    units = [] if allow_unit_changes or not translate_blocks else \
+        extract_units(text, translate_blocks)
     regions, region_errors = _regions(text, title, markers, problems)
     parsed_tables: list[ParsedTable] = []
     for table in find_tables(text, Mask(text)):
@@ -185,6 +196,8 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
         if inside is not None and kind in SORT_KEYS:
             _plan_dates(title, text, pt)
             pt.order, pt.problems = plan_order(pt, title)
+            if translate_blocks:
+                notices.extend(keep_units(pt, title, units, translate_blocks))
         for pr in rows:
             problems.extend(pr.problems)
         problems.extend(pt.problems)
@@ -195,4 +208,4 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             problems.append(Problem(title, name, None, text[region.inner_start:
                                     region.inner_end].strip()[:200],
                                     f"no {name} table in the region"))
-    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors)
+    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, notices)

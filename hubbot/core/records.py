@@ -160,3 +160,24 @@ class Problem:
         if len(snippet) > 80:
             snippet = snippet[:77] + "..."
         return f"{where}: {self.reason}: {snippet!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something hubbot left as written on purpose, and says so: not a problem (the page
+    reads fine, nothing needs fixing), so it makes no page need attention and no run fail.
+    For example a date inside a translation unit, kept so that its translations stay
+    current."""
+
+    page: str
+    table: str  # as in ``Problem``
+    row: int | None
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.page}: {self.table} table"
+        if self.row is not None:
+            where += f" row {self.row}"
+        snippet = " ".join(self.text.split())
+        return f"{where}: {self.reason}" + (f": {snippet!r}" if snippet else "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +21,7 @@ from hubbot.core.pages import HistoryEntry
 from hubbot.core.status import TemplateMissing, find_template
 
 REVIEW_TEMPLATE = "Hubbot review"
+UNITS_PARAM, UNITS_ALLOWED = "translate", "allow"  # the review changes translation units
 TRIGGER_TEMPLATE = "Hubbot update"
 
 @dataclass(frozen=True)
@@ -57,12 +58,19 @@ def parse_revisions(value: str) -> dict[str, int]:
 
 def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str, int | None],
                   changes: Sequence[str], problems: Sequence[str], today: date,
-                  notes: Sequence[str] = (), held: Sequence[str] = ()) -> str:
-    """The whole text of a review page for a pending change; ``held`` pages (a person
-    reverted hubbot there) come first: approving the review does not edit them."""
+                  notes: Sequence[str] = (), held: Sequence[str] = (),
+                  notices: Sequence[str] = (), units_allowed: bool = False,
+                  units_changed: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The whole text of a review page for a pending change. ``held`` pages (a person
+    reverted hubbot there) come first: approving the review does not edit them. A change
+    planned with translation unit changes allowed says ``translate=allow`` in its
+    template (applying it once approved plans the same way) and lists the units it
+    changes (``units_changed``: page -> unit names)."""
+    units = {t: list(n) for t, n in (units_changed or {}).items() if n}
     lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
              f"|revisions={escape_param(format_revisions(revisions))}"
-             f"|created={today.isoformat()}}}}}",
+             + (f"|{UNITS_PARAM}={UNITS_ALLOWED}" if units_allowed else "")
+             + f"|created={today.isoformat()}}}}}",
              "To apply this change, an approver sets <code>status=approved</code> in the "
              "template above. hubbot applies it only if the pages have not changed since.",
              ""]
@@ -73,10 +81,20 @@ def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str
         lines += [f"* {escape_param(h)}" for h in held] + [""]
     if notes:
         lines += ["== Notes =="] + [f"* {escape_param(n)}" for n in notes] + [""]
+    if units:
+        lines += ["== Translation units =="]
+        lines += [f"* [[:{escape_param(t)}]]: "
+                  + ", ".join(f"T:{escape_param(n)}" for n in names)
+                  + " would change: approving applies these changes once (a scheduled "
+                  "run never makes them); their translations are outdated in every "
+                  "language until the page is marked for translation."
+                  for t, names in sorted(units.items())] + [""]
     lines += ["== Changes since the last run =="]
     lines += [f"* {escape_param(c)}" for c in changes] or ["* none"]
     if problems:
         lines += ["", "== Problems =="] + [f"* {escape_param(p)}" for p in problems]
+    if notices:
+        lines += ["", "== Notices =="] + [f"* {escape_param(n)}" for n in notices]
     lines.append("")
     if not edits:
         lines += ["No page would change.", ""]
@@ -92,6 +110,7 @@ class ReviewState:
     rid: str
     status: str
     revisions: dict[str, int]
+    units_allowed: bool = False  # the reviewed change changes translation units
 
 
 def read_review(text: str) -> ReviewState | None:
@@ -104,7 +123,8 @@ def read_review(text: str) -> ReviewState | None:
     def get(name: str) -> str:
         return str(tpl.get(name).value).strip() if tpl.has(name) else ""
     return ReviewState(get("id"), get("status").casefold(),
-                       parse_revisions(html.unescape(get("revisions"))))
+                       parse_revisions(html.unescape(get("revisions"))),
+                       get(UNITS_PARAM).casefold() == UNITS_ALLOWED)
 
 
 def set_review_status(text: str, status: str, note: str | None = None) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from hubbot.core.escape import escape_param
-from hubbot.core.records import Problem
+from hubbot.core.records import Notice, Problem
 from hubbot.core.regions import Markers, RegionProblem, find_region
 
 STATUS_REGION = "status"
@@ -74,20 +74,53 @@ def _held_section(held: Sequence[HeldLine], release_how: str) -> list[str]:
     return lines + ["|}", ""]
 
 
+def translation_link(title: str) -> str:
+    """The link a translation administrator follows to mark ``title`` for translation
+    (Translate's Special:PageTranslation takes the page as its subpage, like
+    ``target=``)."""
+    return f"[[Special:PageTranslation/{title}|mark {title} for translation]]"
+
+
+def _translations(edited: Mapping[str, str]) -> list[str]:
+    lines = ["", "== Translations =="]
+    for title, day in sorted(edited.items()):
+        lines.append(f"* {_link(title)}: hubbot last edited this translatable page on "
+                     f"{escape_param(day)}; its translations show hubbot's edits once the "
+                     f"page is marked for translation: {translation_link(title)}.")
+    return lines
+
+
+def _notices(notices: Sequence[Notice]) -> list[str]:
+    lines = ["", "== Notices ==",
+             "Left as written on purpose (nothing to fix), for example a date inside a "
+             "translation unit, kept so that its translations stay current.",
+             '{| class="wikitable sortable"', "! Page !! Table !! Row !! Text !! Notice"]
+    for n in sorted(notices, key=lambda n: (n.page, n.table, n.row or 0, n.reason)):
+        row = str(n.row) if n.row is not None else "—"
+        lines += ["|-", f"| {_link(n.page)} || {escape_param(n.table)} || {row} || "
+                        f"{escape_param(' '.join(n.text.split())[:300])} || "
+                        f"{escape_param(n.reason)}"]
+    return lines + ["|}"]
+
+
 def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine],
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
                        docs_page: str | None = None, held: Sequence[HeldLine] = (),
-                       release_how: str = "") -> str:
+                       release_how: str = "", notices: Sequence[Notice] = (),
+                       translations: Mapping[str, str] | None = None) -> str:
     """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
     pages (``held``) are listed first, with ``release_how`` (wikitext hubbot builds from
-    its configuration, written as it is; every value read from the wiki is escaped)."""
+    its configuration, written as it is; every value read from the wiki is escaped).
+    ``translations`` maps each translatable page hubbot edited to the day of its last
+    edit there (the page is to be marked for translation)."""
     attention = [p for p in pages if p.outcome in ATTENTION]
     lines = [
         f"<!-- hubbot-status-time -->Last change of this report: {escape_param(run_time)}",
         "",
         f"'''Last run:''' {escape_param(outcome)}. "
         + (f"{len(held)} pages held, " if held else "")
-        + f"{len(attention)} pages need attention, {len(problems)} problems."
+        + f"{len(attention)} pages need attention, {len(problems)} problems"
+        + (f", {len(notices)} notices." if notices else ".")
         + (f" See [[{docs_page}]] for what hubbot does." if docs_page else ""),
         "",
         *(_held_section(held, release_how) if held else []),
@@ -114,6 +147,10 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                             f"{escape_param(pr.reason)} || "
                             f"{escape_param(first_seen.get(problem_key(pr), ''))}"]
         lines.append("|}")
+    if translations:
+        lines += _translations(translations)
+    if notices:
+        lines += _notices(notices)
     return "\n".join(lines) + "\n"
 
 
