@@ -18,6 +18,7 @@ from hubbot.core.records import (
     Link,
     Precision,
     Problem,
+    Severity,
     Stage,
 )
 
@@ -33,13 +34,14 @@ def _date(s: str | None) -> date | None:
 def span_to_json(span: DateSpan) -> dict[str, Any]:
     return {"start": _iso(span.start), "end": _iso(span.end),
             "precision": span.precision.value, "uncertain": span.uncertain,
-            "year_inferred": span.year_inferred}
+            "year_inferred": span.year_inferred,
+            **({"tentative": True} if span.tentative else {})}
 
 
 def span_from_json(data: dict[str, Any]) -> DateSpan:
     return DateSpan(_date(data.get("start")), _date(data.get("end")),
                     Precision(data.get("precision", "day")), bool(data.get("uncertain")),
-                    bool(data.get("year_inferred")))
+                    bool(data.get("year_inferred")), bool(data.get("tentative")))
 
 
 # Stages earlier versions wrote, read as the stage they now are.
@@ -90,9 +92,11 @@ def interview_from_json(data: dict[str, Any]) -> Interview:
 
 def problem_to_json(p: Problem) -> dict[str, Any]:
     return {"page": p.page, "table": p.table, "row": p.row, "text": p.text,
-            "reason": p.reason}
+            "reason": p.reason, **({"detail": p.detail} if p.detail else {}),
+            **({"severity": p.severity.value} if p.severity is not Severity.PROBLEM else {})}
 
 
 def problem_from_json(data: dict[str, Any]) -> Problem:
     return Problem(data["page"], data["table"], data.get("row"), data.get("text", ""),
-                   data["reason"])
+                   data["reason"], data.get("detail", ""),
+                   Severity(data.get("severity", "problem")))
