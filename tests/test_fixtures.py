@@ -6,6 +6,7 @@ MediaWiki in tests/integration/test_oracle.py."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,23 @@ def test_bytes_outside_regions_are_untouched(case):
     tail = len(text) - last
     assert out[:first] == text[:first]
     assert out[len(out) - tail:] == text[last:]
+
+
+_PLACEHOLDER = re.compile("[\ufffc\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff"
+                          "\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def test_no_problem_quotes_a_placeholder():
+    """Every problem and notice from the whole corpus quotes what the editor wrote: no
+    object replacement character (hubbot's stand-in for an opaque template), no
+    private-use or control character, in its text, reason or detail."""
+    found = []
+    for case in CASES:
+        _, _, parsed = load(case)
+        for p in [*parsed.problems, *getattr(parsed, "notices", [])]:
+            for value in (p.text, p.reason, p.detail, str(p)):
+                if _PLACEHOLDER.search(value):
+                    found.append((case.name, str(p)))
+    assert not found, found
+    assert any("{{Partial|Pilot}}" in p.reason for case in CASES
+               for p in load(case)[2].problems)

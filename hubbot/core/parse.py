@@ -126,8 +126,9 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
         if first is pr:
             continue
         what = "hub key" if pt.kind is Kind.HUBS else "row"
-        pr.problems.append(Problem(page, pt.kind.value, pr.number, " || ".join(pr.shown),
-                                   f"duplicate {what} {key!r} (same as row {first.number})"))
+        pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                                   f"duplicate {what} {key!r}",
+                                   detail=f"same as row {first.number}"))
 
 
 def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:

@@ -30,6 +30,7 @@ from hubbot.core.tables import Cell, Row, Table
 from hubbot.core.wikitext import (
     Flat,
     flatten,
+    quote,
     visible,
 )
 
@@ -84,6 +85,12 @@ class ParsedRow:
         return tuple(flatten(self.source[c.start:c.end]).shown for c in self.row.cells)
 
     @property
+    def quoted(self) -> str:
+        """The row as an editor wrote it, for a problem: each cell quoted
+        (``wikitext.quote``), joined by " || "."""
+        return " || ".join(quote(self.source[c.start:c.end]) for c in self.row.cells)
+
+    @property
     def movable(self) -> bool:
         return self.record is not None and not self.stuck
 
@@ -127,7 +134,9 @@ class Context:
         return flatten(self.cell_text(pr.cells[self.columns[column]]))
 
     def problem(self, pr: ParsedRow, reason: str, text: str | None = None) -> None:
-        shown = text if text is not None else " || ".join(pr.shown)
+        """A problem on the row; ``text`` quotes what the editor wrote (``quote``),
+        the whole row by default."""
+        shown = text if text is not None else pr.quoted
         pr.problems.append(Problem(self.page, self.kind.value, pr.number, shown, reason))
 
     def date(self, pr: ParsedRow, column: str, year: int | None) -> DateSpan | None:
@@ -137,7 +146,7 @@ class Context:
         try:
             pr.date_span = parse_date(shown, year if year is not None else self.context_year)
         except DateParseError as exc:
-            self.problem(pr, f"bad date ({exc})", shown)
+            self.problem(pr, f"bad date ({exc})", quote(self.cell_text(cell)))
             return None
         pr.year_from_section = pr.date_span.year_inferred and year is not None
         return pr.date_span

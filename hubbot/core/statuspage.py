@@ -8,7 +8,8 @@ page is escaped, so a hostile cell cannot call a template or break the table.
 hubbot writes only between ``<!-- hubbot:status start -->`` and ``<!-- hubbot:status end -->``
 on that page (``splice_status``), so what editors write around it stays. The report
 names the time of the run that last *changed* it: ``same_content`` compares two versions
-without their time, so a quiet hour makes no edit.
+without their time and without where each problem's row is (its number moves whenever an
+editor adds a row above it; the problem is the same), so a quiet hour makes no edit.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ STATUS_REGION = "status"
 # would change the report (an edit) after every run that saved something.
 ATTENTION = ("failed", "skipped", "declined")
 _TIME_LINE = re.compile(r"^<!-- hubbot-status-time -->.*$", re.MULTILINE)
+# The Row cell of a problem: a detail that moves with the rows above it, not a change.
+_WHERE_OPEN, _WHERE_CLOSE = '<span class="hubbot-where">', "</span>"
+_WHERE = re.compile(re.escape(_WHERE_OPEN) + r"[^<]*" + re.escape(_WHERE_CLOSE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +43,8 @@ class PageLine:
 
 
 def problem_key(problem: Problem) -> str:
-    """The identity of a problem across runs (row numbers move; the text and reason
-    of the row do not)."""
+    """The identity of a problem across runs (row numbers and the detail move; the text
+    and reason of the row do not)."""
     return "\x1f".join((problem.page, problem.table, problem.reason,
                         " ".join(problem.text.split())))
 
@@ -79,6 +83,9 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                   "! Page !! Table !! Row !! Text !! Problem !! First seen"]
         for pr in sorted(problems, key=lambda p: (p.page, p.table, p.row or 0, p.reason)):
             row = str(pr.row) if pr.row is not None else "—"
+            if pr.detail:
+                row += f" ({pr.detail})"
+            row = _WHERE_OPEN + escape_param(row) + _WHERE_CLOSE
             lines += ["|-", f"| {_link(pr.page)} || {escape_param(pr.table)} || {row} || "
                             f"{escape_param(' '.join(pr.text.split())[:300])} || "
                             f"{escape_param(pr.reason)} || "
@@ -88,8 +95,11 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
 
 
 def same_content(old: str, new: str) -> bool:
-    """True when two status pages differ at most in their time line."""
-    return _TIME_LINE.sub("", old).rstrip() == _TIME_LINE.sub("", new).rstrip()
+    """True when two status pages differ at most in their time line and in where their
+    problems' rows are (row numbers)."""
+    def content(text: str) -> str:
+        return _WHERE.sub("", _TIME_LINE.sub("", text)).rstrip()
+    return content(old) == content(new)
 
 
 def splice_status(page_text: str, body: str, markers: Markers | None = None) -> str:
