@@ -59,6 +59,14 @@ def test_records_match_expected_json(case):
         match = next((g for g in unmatched if g[:2] == (table, row) and reason in g[2]), None)
         assert match is not None, ((table, row, reason), [str(p) for p in parsed.problems])
         unmatched.remove(match)
+    # notices (severity NOTICE: read or repaired, listed, never a failure), when given
+    if "notices" in expected:
+        want = sorted((n["table"], n["row"], n["reason"].casefold())
+                      for n in expected["notices"])
+        got = sorted((n.table, n.row, n.reason.casefold()) for n in parsed.notices)
+        assert len(got) == len(want) and all(
+            g[:2] == w[:2] and w[2] in g[2] for g, w in zip(got, want, strict=True)), \
+            (want, [str(n) for n in parsed.notices])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -68,7 +76,8 @@ def test_every_rendered_row_is_accounted_for(case):
     _, _, parsed = load(case)
     for pt in parsed.tables:
         accounts = pt.accounting()
-        numbers = [r.number for r in pt.rows if r.kind is not RowKind.EMPTY]
+        numbers = [r.number for r in pt.rows
+                   if r.kind is not RowKind.EMPTY and not r.row.joined]
         assert numbers == list(range(1, len(accounts) + 1))
         records = sum(1 for r in pt.rows if r.record is not None)
         assert records == sum(1 for a in accounts if a.kind == "record")

@@ -13,14 +13,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubbot.core.datecell import plan_date_edit
 from hubbot.core.mask import Mask
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
 from hubbot.core.readers import READERS
-from hubbot.core.records import Event, Hub, Interview, Kind, Problem, Stage
+from hubbot.core.records import Event, Hub, Interview, Kind, Problem, Stage, notice
 from hubbot.core.regions import (
     Markers,
     Region,
@@ -43,6 +43,8 @@ class ParsedPage:
     problems: list[Problem]
     regions: dict[str, Region]
     region_errors: dict[str, str]
+    # what hubbot read or repaired but a person may want to know (severity NOTICE)
+    notices: list[Problem] = field(default_factory=list)
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -131,6 +133,23 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
                                    detail=f"same as row {first.number}"))
 
 
+def _joined_rows(page: str, pt: ParsedTable) -> None:
+    """Data cells written right after the header row without a "|-": MediaWiki shows them
+    in the header's row. Inside a bot-owned region the write inserts the "|-" (a repair,
+    listed as a notice); elsewhere it is a problem."""
+    for pr in pt.rows:
+        if not pr.row.joined:
+            continue
+        if pt.region is not None and pt.kind in SORT_KEYS:
+            pr.notices.append(notice(page, pt.kind.value, pr.number, pr.quoted,
+                                     "repair: '|-' inserted after the header row (without "
+                                     "it MediaWiki shows this row's cells in the header)"))
+        else:
+            pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                                       "the header row is not followed by '|-': MediaWiki "
+                                       "shows this row's cells in the header row"))
+
+
 def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
     for pr in pt.rows:
         if pr.record is None:
@@ -169,6 +188,7 @@ def _no_gc_pauses() -> Iterator[None]:
 def _parse_page(text: str, title: str, context_year: int | None, markers: Markers | None,
                 stage_aliases: Mapping[str, Stage] | None) -> ParsedPage:
     problems: list[Problem] = []
+    notices: list[Problem] = []
     regions, region_errors = _regions(text, title, markers, problems)
     parsed_tables: list[ParsedTable] = []
     for table in find_tables(text, Mask(text)):
@@ -183,11 +203,13 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             and table.end <= region.inner_end else None
         pt = ParsedTable(kind, table, columns, width, rows, inside)
         _duplicates(title, pt)
+        _joined_rows(title, pt)
         if inside is not None and kind in SORT_KEYS:
             _plan_dates(title, text, pt)
             pt.order, pt.problems = plan_order(pt, title)
         for pr in rows:
             problems.extend(pr.problems)
+            notices.extend(pr.notices)
         problems.extend(pt.problems)
         parsed_tables.append(pt)
 
@@ -196,4 +218,4 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             problems.append(Problem(title, name, None, text[region.inner_start:
                                     region.inner_end].strip()[:200],
                                     f"no {name} table in the region"))
-    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors)
+    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, notices)

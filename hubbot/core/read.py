@@ -25,6 +25,7 @@ from hubbot.core.records import (
     Kind,
     Problem,
     Stage,
+    notice,
 )
 from hubbot.core.tables import Cell, Row, Table
 from hubbot.core.wikitext import (
@@ -70,6 +71,7 @@ class ParsedRow:
     cells: list[Cell] = field(default_factory=list)  # logical cells, rowspans resolved
     record: Event | Hub | Interview | None = None
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # severity NOTICE
     block: int = 0  # rows joined by a rowspan share a block number
     section: int = 0  # index of the section the row is in (0: before any section row)
     date_cell: Cell | None = None
@@ -111,9 +113,17 @@ class ParsedTable:
         return [r for r in self.rows if r.kind in DATA_KINDS]
 
     def accounting(self) -> list[RowAccount]:
-        """One entry per row MediaWiki renders, in order."""
-        return [RowAccount(r.kind.value, r.shown) for r in self.rows
-                if r.kind is not EMPTY]
+        """One entry per row MediaWiki renders, in order (a row ``joined`` to the header
+        row is rendered in the header's <tr>: one entry, of the data row's kind)."""
+        out: list[RowAccount] = []
+        for r in self.rows:
+            if r.kind is EMPTY:
+                continue
+            if r.row.joined and out:
+                out[-1] = RowAccount(r.kind.value, out[-1].cells + r.shown)
+            else:
+                out.append(RowAccount(r.kind.value, r.shown))
+        return out
 
 
 @dataclass
@@ -185,8 +195,8 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
     seen_data = False
     year: int | None = None
     for row in table.rows:
-        kind = _classify_row(row, width, seen_data)
-        if kind is not EMPTY:
+        kind = None if row.joined else _classify_row(row, width, seen_data)
+        if kind is not EMPTY and not row.joined:
             number += 1
         if kind is not None:
             if kind is SECTION:
@@ -209,7 +219,19 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
         pr = ParsedRow(row, number, PROBLEM, text, cells, block=row_block,
                        section=section)
         logical = _width(cells)
-        if logical != width:
+        if logical > width and all(c.span("col") == 1 for c in cells[:width]):
+            # MediaWiki renders the extra cells; the row is read by the header's columns
+            # and keeps its extra cells (its bytes move as one).
+            extra = [c for c in cells[width:] if c in row.cells]
+            pr.cells = cells[:width]
+            if extra:
+                pr.notices.append(notice(
+                    ctx.page, ctx.kind.value, number,
+                    " || ".join(quote(text[c.start:c.end]) for c in extra),
+                    f"more cells than the header's {width} columns: read by its first "
+                    f"{width}, the extra cells kept with the row"))
+            reader(ctx, pr, year)
+        elif logical != width:
             ctx.problem(pr, f"wrong number of cells: expected {width}, got {logical}")
         elif len(cells) != width:
             ctx.problem(pr, "a cell spans several columns; hubbot cannot tell which")
