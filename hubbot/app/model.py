@@ -65,6 +65,8 @@ class RunReport:
     pages: list[PageResult] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # read or repaired, worth a look, never a failure (``records.Severity.NOTICE``)
+    notices: list[Problem] = field(default_factory=list)
     quiet: bool = False  # nothing changed since the last run: nothing was fetched
     notes: list[str] = field(default_factory=list)
     revisions: dict[str, int | None] = field(default_factory=dict)  # as checked

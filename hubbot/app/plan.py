@@ -145,6 +145,7 @@ class Planner:
             return
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
+        report.notices.extend(parsed.notices)
         old = state.pages.get(pc.title)
         if old is None:
             done = "recorded" if self.records else "read (a dry run records nothing)"

@@ -26,7 +26,13 @@ from hubbot.backends.files import filename_to_title
 from hubbot.cli.args import build_parser, split_global_options
 from hubbot.cli.output import Output, print_report, print_summary
 from hubbot.cli.report import review_markdown
-from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json, problem_to_json
+from hubbot.core.codec import (
+    event_to_json,
+    hub_to_json,
+    interview_to_json,
+    problem_to_json,
+    table_to_json,
+)
 from hubbot.core.parse import parse_page
 from hubbot.errors import EXIT_USAGE, HubbotError, UsageError
 
@@ -63,11 +69,13 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
         out.write_json({"page": title, "events": [event_to_json(e) for e in parsed.events],
                         "hubs": [hub_to_json(h) for h in parsed.hubs],
                         "interviews": [interview_to_json(i) for i in parsed.interviews],
-                        "problems": [problem_to_json(p) for p in parsed.problems]})
+                        "problems": [problem_to_json(p) for p in parsed.problems],
+                        "notices": [problem_to_json(n) for n in parsed.notices],
+                        "tables": [table_to_json(t) for t in parsed.tables]})
         return 0
     out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
             f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems")
-    for problem in parsed.problems:
+    for problem in [*parsed.problems, *parsed.notices]:
         out.log(str(problem))
     return 0
 
@@ -120,6 +128,8 @@ def cmd_check(args: argparse.Namespace, out: Output) -> int:
     problems = [p for page in parsed for p in page.problems]
     for problem in problems:
         out.log(str(problem), kind="problem", page=problem.page, row=problem.row)
+    for notice in (n for page in parsed for n in page.notices):
+        out.log(str(notice), kind="notice", page=notice.page, row=notice.row)
     out.log(f"{len(problems)} problems in {len(parsed)} pages", kind="summary")
     return 0
 

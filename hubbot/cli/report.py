@@ -15,6 +15,8 @@ def review_markdown(report: RunReport, config_name: str) -> str:
     lines.append("")
     if report.problems:
         lines += ["## Problems", ""] + [f"- {p}" for p in report.problems] + [""]
+    if report.notices:
+        lines += ["## Notices", ""] + [f"- {n}" for n in report.notices] + [""]
     lines += ["## Edits", ""]
     edits = [p for p in report.pages if p.diff]
     if not edits:

@@ -1,4 +1,5 @@
-"""Records to JSON-ready dicts and back (for ``hubbot parse --json``, exports and state).
+"""Records to JSON-ready dicts and back (for ``hubbot parse --json``, exports and state),
+and the rendered rows of a table (``hubbot parse --json``).
 
 The dict shapes are the documented output of ``hubbot parse --json``; ``from_*`` inverts
 ``to_*`` exactly for the compared fields, so state round-trips without churn.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from hubbot.core.read import ParsedTable
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -21,6 +23,7 @@ from hubbot.core.records import (
     Severity,
     Stage,
 )
+from hubbot.core.wikitext import quote
 
 
 def _iso(d: date | None) -> str | None:
@@ -100,3 +103,25 @@ def problem_from_json(data: dict[str, Any]) -> Problem:
     return Problem(data["page"], data["table"], data.get("row"), data.get("text", ""),
                    data["reason"], data.get("detail", ""),
                    Severity(data.get("severity", "problem")))
+
+
+def rows_to_json(pt: ParsedTable) -> list[dict[str, Any]]:
+    """Each row of ``pt`` as MediaWiki renders it (``hubbot parse --json``): its number as
+    problems use it, its kind (header, section, record, problem), each cell as an editor
+    wrote it (``wikitext.quote``), a section's text and a problem row's reasons."""
+    out: list[dict[str, Any]] = []
+    for number, parts in pt.rendered():
+        cells = [quote(r.source[c.start:c.end]) for r in parts for c in r.row.cells]
+        row: dict[str, Any] = {"number": number, "kind": parts[-1].kind.value,
+                               "cells": cells}
+        if parts[-1].kind.value == "section":
+            row["text"] = " ".join(c for c in cells if c)
+        reasons = [p.reason for r in parts for p in r.problems]
+        if reasons:
+            row["problems"] = reasons
+        out.append(row)
+    return out
+
+
+def table_to_json(pt: ParsedTable) -> dict[str, Any]:
+    return {"kind": pt.kind.value, "owned": pt.region is not None, "rows": rows_to_json(pt)}

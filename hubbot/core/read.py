@@ -112,18 +112,24 @@ class ParsedTable:
     def data_rows(self) -> list[ParsedRow]:
         return [r for r in self.rows if r.kind in DATA_KINDS]
 
-    def accounting(self) -> list[RowAccount]:
-        """One entry per row MediaWiki renders, in order (a row ``joined`` to the header
-        row is rendered in the header's <tr>: one entry, of the data row's kind)."""
-        out: list[RowAccount] = []
+    def rendered(self) -> list[tuple[int, list[ParsedRow]]]:
+        """Each row MediaWiki renders: its number and the rows hubbot read in it (two
+        when data cells share the header's row, see ``Row.joined``)."""
+        out: list[tuple[int, list[ParsedRow]]] = []
         for r in self.rows:
             if r.kind is EMPTY:
                 continue
             if r.row.joined and out:
-                out[-1] = RowAccount(r.kind.value, out[-1].cells + r.shown)
+                out[-1][1].append(r)
             else:
-                out.append(RowAccount(r.kind.value, r.shown))
+                out.append((r.number, [r]))
         return out
+
+    def accounting(self) -> list[RowAccount]:
+        """One entry per row MediaWiki renders, in order (a row ``joined`` to the header
+        row is rendered in the header's <tr>: one entry, of the data row's kind)."""
+        return [RowAccount(parts[-1].kind.value, sum((r.shown for r in parts), ()))
+                for _, parts in self.rendered()]
 
 
 @dataclass
