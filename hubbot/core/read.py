@@ -201,8 +201,8 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
     seen_data = False
     year: int | None = None
     for row in table.rows:
-        kind = None if row.joined else _classify_row(row, width, seen_data)
-        if kind is not EMPTY and not row.joined:
+        kind = _classify_row(row, width, seen_data)
+        if kind is not EMPTY and not row.joined:  # a joined row is in the header's <tr>
             number += 1
         if kind is not None:
             if kind is SECTION:
