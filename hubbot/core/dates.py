@@ -129,7 +129,9 @@ def parse_date(text: str, context_year: int | None = None) -> DateSpan:
         raise DateParseError("empty date")
     if _UNKNOWN.match(s):
         return DateSpan(None, None, Precision.UNKNOWN)
-    for pattern in _TENTATIVE:
+    low = s.casefold()
+    for pattern in _TENTATIVE if ("tb" in low or "to be" in low or "tentative" in low
+                                  or "provisional" in low) else ():
         m = pattern.match(s)
         if m:
             span = parse_date(m.group("rest"), context_year)

@@ -29,6 +29,8 @@ class Precision(StrEnum):
 # Precisions whose text is kept as written (never made canonical): a season, quarter or
 # part of a year says as much as the editor knows.
 VAGUE = frozenset({Precision.SEASON, Precision.QUARTER, Precision.PART})
+# Module-level names: an Enum member lookup on the class is slow in per-row code.
+_DAY, _MONTH, _YEAR = Precision.DAY, Precision.MONTH, Precision.YEAR
 
 
 class Stage(StrEnum):
@@ -81,16 +83,17 @@ class DateSpan:
     def vague(self) -> bool:
         """A season, quarter, part of a year, month range or a date marked "TBC": its
         text is kept as written (``datecell`` never rewrites it)."""
-        return self.tentative or self.precision in VAGUE or (
-            self.precision is Precision.MONTH and self.end is not None)
+        precision = self.precision
+        return self.tentative or (precision is not _DAY and (
+            precision in VAGUE or (precision is _MONTH and self.end is not None)))
 
     def last_day(self) -> date | None:
         """The last day the span covers."""
         if self.start is None or self.end is not None:
             return self.end
-        if self.precision is Precision.YEAR:
+        if self.precision is _YEAR:
             return date(self.start.year, 12, 31)
-        if self.precision is Precision.MONTH:
+        if self.precision is _MONTH:
             nxt = date(self.start.year + self.start.month // 12, self.start.month % 12 + 1, 1)
             return date.fromordinal(nxt.toordinal() - 1)
         return self.start
@@ -101,7 +104,7 @@ class DateSpan:
         day), the narrower first: "30 June 2026", "June 2026", "Q2 2026", "1 July 2026"."""
         if self.start is None:
             return (1, "", 0, 0)
-        if self.precision is Precision.DAY:
+        if self.precision is _DAY:
             return (0, self.start.isoformat(), 0, 0)
         last = self.last_day() or self.start
         return (0, last.isoformat(), 1, -self.start.toordinal())
