@@ -41,6 +41,30 @@ def test_parse_json_prints_records_and_problems(tmp_path):
     assert problem["reason"].startswith("bad date")
 
 
+def test_parse_json_shows_every_rendered_row_with_its_kind_and_number(tmp_path):
+    text = ("{| class=\"wikitable\"\n! Date !! Event\n|-\n! colspan=\"2\" | 2022\n"
+            "|-\n| 12 March 2022 || Hubs Global Conversations\n"
+            "|-\n| colspan=\"2\" | '''Regional meetings'''\n"
+            "|-\n| after the summit || {{flag|ID}} ESEAP call\n"
+            "|-\n| 5 May 2023 || Hubs webinar || recording on Commons\n|}\n")
+    code, out, err = run("parse", str(write_page(tmp_path, text)), "--json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    (table,) = data["tables"]
+    assert [(r["number"], r["kind"]) for r in table["rows"]] == [
+        (1, "header"), (2, "section"), (3, "record"), (4, "section"), (5, "problem"),
+        (6, "record")]
+    assert [r["text"] for r in table["rows"] if r["kind"] == "section"] == \
+        ["2022", "Regional meetings"]
+    # cells as the editor wrote them: an opaque template is quoted, never a placeholder
+    assert table["rows"][4]["cells"] == ["after the summit", "{{flag|ID}} ESEAP call"]
+    assert table["rows"][4]["problems"][0].startswith("bad date")
+    assert [p["row"] for p in data["problems"]] == [5]
+    (notice,) = data["notices"]
+    assert notice["row"] == 6 and notice["severity"] == "notice"
+    assert notice["text"] == "recording on Commons"
+
+
 def test_parse_context_year(tmp_path):
     text = "{|\n! Date !! Event\n|-\n| February 21 || Interview\n|}\n"
     path = write_page(tmp_path, text)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.core.dates import DateParseError, format_date, parse_date
-from hubbot.core.records import DateSpan, Precision
+from hubbot.core.dates import MONTHS, DateParseError, format_date, parse_date
+from hubbot.core.records import VAGUE, DateSpan, Precision
 
 D = date
 
@@ -83,6 +83,55 @@ def test_canonical_format(span, text):
     assert format_date(span) == text
 
 
+@pytest.mark.parametrize("text, year, start, end, precision, tentative", [
+    ("Spring 2026", None, D(2026, 3, 1), D(2026, 5, 31), "season", False),
+    ("summer 2025", None, D(2025, 6, 1), D(2025, 8, 31), "season", False),
+    ("Autumn 2024", None, D(2024, 9, 1), D(2024, 11, 30), "season", False),
+    ("Fall 2024", None, D(2024, 9, 1), D(2024, 11, 30), "season", False),
+    ("Winter 2026", None, D(2025, 12, 1), D(2026, 2, 28), "season", False),
+    ("Winter 2025–26", None, D(2025, 12, 1), D(2026, 2, 28), "season", False),
+    ("Spring", 2023, D(2023, 3, 1), D(2023, 5, 31), "season", False),
+    ("Q3 2025", None, D(2025, 7, 1), D(2025, 9, 30), "quarter", False),
+    ("2025 Q1", None, D(2025, 1, 1), D(2025, 3, 31), "quarter", False),
+    ("fourth quarter of 2025", None, D(2025, 10, 1), D(2025, 12, 31), "quarter", False),
+    ("early 2026", None, D(2026, 1, 1), D(2026, 4, 30), "part", False),
+    ("Mid-2026", None, D(2026, 5, 1), D(2026, 8, 31), "part", False),
+    ("late 2026", None, D(2026, 9, 1), D(2026, 12, 31), "part", False),
+    ("June–July 2023", None, D(2023, 6, 1), D(2023, 7, 31), "month", False),
+    ("June - July 2023", None, D(2023, 6, 1), D(2023, 7, 31), "month", False),
+    ("December 2023 – January 2024", None, D(2023, 12, 1), D(2024, 1, 31), "month", False),
+    ("November–December", 2022, D(2022, 11, 1), D(2022, 12, 31), "month", False),
+    ("2026 (TBC)", None, D(2026, 1, 1), None, "year", True),
+    ("2026 TBC", None, D(2026, 1, 1), None, "year", True),
+    ("TBA 2026", None, D(2026, 1, 1), None, "year", True),
+    ("June 2026 (tentative)", None, D(2026, 6, 1), None, "month", True),
+    ("12 May 2026 (to be confirmed)", None, D(2026, 5, 12), None, "day", True),
+    ("Spring 2026 (TBC)", None, D(2026, 3, 1), D(2026, 5, 31), "season", True),
+])
+def test_vague_dates_are_uncertain_spans_kept_as_written(text, year, start, end, precision,
+                                                         tentative):
+    span = parse_date(text, year)
+    assert (span.start, span.end, span.precision.value, span.tentative) == \
+        (start, end, precision, tentative)
+    assert span.uncertain and span.vague
+
+
+@pytest.mark.parametrize("text", ["(TBC)", "TBA", "to be confirmed"])
+def test_a_marker_alone_is_no_date_yet(text):
+    assert parse_date(text).precision is Precision.UNKNOWN
+
+
+def test_vague_dates_sort_after_the_exact_dates_of_their_span():
+    texts = ["1 June 2026", "Q2 2026", "30 May 2026", "Spring 2026", "31 May 2026",
+             "May 2026", "2026 (TBC)", "early 2026", "30 June 2026", "TBD", "1 January 2027",
+             "June 2026", "31 December 2026", "late 2026", "April–May 2026"]
+    ordered = sorted(texts, key=lambda t: parse_date(t).sort_key())
+    assert ordered == ["early 2026", "30 May 2026", "31 May 2026", "May 2026",
+                       "April–May 2026", "Spring 2026", "1 June 2026", "30 June 2026",
+                       "June 2026", "Q2 2026", "31 December 2026", "late 2026",
+                       "2026 (TBC)", "1 January 2027", "TBD"]
+
+
 @st.composite
 def spans(draw):
     precision = draw(st.sampled_from(list(Precision)))
@@ -93,7 +142,19 @@ def spans(draw):
     if precision is Precision.YEAR:
         return DateSpan(D(start.year, 1, 1), None, precision, uncertain)
     if precision is Precision.MONTH:
+        if draw(st.booleans()):  # a month range, "June–July 2023"
+            months = draw(st.integers(1, 14))  # how many months after the first
+            last = D(start.year + (start.month - 1 + months) // 12,
+                     (start.month - 1 + months) % 12 + 1, 1)
+            return parse_date(f"{MONTHS[start.month - 1]} {start.year} – "
+                              f"{MONTHS[last.month - 1]} {last.year}")
         return DateSpan(D(start.year, start.month, 1), None, precision)
+    if precision in VAGUE:
+        word = draw(st.sampled_from({Precision.SEASON: ["Spring", "Summer", "Autumn",
+                                                        "Winter"],
+                                     Precision.QUARTER: ["Q1", "Q2", "Q3", "Q4"],
+                                     Precision.PART: ["early", "mid", "late"]}[precision]))
+        return parse_date(f"{word} {start.year}")
     length = draw(st.integers(0, 400))
     end = start + timedelta(days=length) if length else None
     return DateSpan(start, end, precision)

@@ -33,6 +33,9 @@ DATES = st.sampled_from([
     "{{Sort|2022-03-12|March 12, 2022}}", "{{dts|2022|6|24}}", "&lrm;21 February 2022",
     "<tvar name=d>June 2010</tvar>", "12 March 2022<ref>r</ref>", "(2017)",
     'rowspan="2" | 12 March 2022', 'rowspan="2" | 27 November 2021', "11-12-2007",
+    # vague dates (issue 19): kept as written, sorted after the exact dates of their span
+    "Spring 2022", "Q3 2021", "early 2022", "2022 (TBC)", "TBA 2021", "June–July 2022",
+    "{{nowrap|late 2021}}", "Winter 2022",
 ])
 TITLES = st.sampled_from([
     "Hubs co-creation workshop", "[[Hubs/Dialogue|Hubs Dialogue]]", "", "{{flag|PL}} Meetup",
@@ -40,7 +43,8 @@ TITLES = st.sampled_from([
     "GC ([[<tvar name=1>Special:MyLanguage/Hubs/GC</tvar>|event page]])",
     "'''b'''", "a\n{| class=x\n| 13:00 || 16:00\n|}", "~~~~", "x<!--T:5-->",
 ])
-SEPARATORS = st.sampled_from(["|-\n", "|-\n<!-- a comment -->\n", "|- class=\"x\"\n"])
+SEPARATORS = st.sampled_from(["|-\n", "|-\n<!-- a comment -->\n", "|- class=\"x\"\n",
+                              "{{!}}-\n", ""])  # "": no separator (header row, extra cells)
 SECTIONS = st.sampled_from(['! colspan="2" | 2022\n', '| colspan="2" | \'\'\'Meetings\'\'\'\n',
                             "! Date !! Event\n"])
 
@@ -56,7 +60,10 @@ def event_rows(draw) -> str:
         cells = [draw(DATES), draw(TITLES)]
         if draw(st.integers(0, 9)) == 0:
             cells = cells[:1] if draw(st.booleans()) else [*cells, "extra"]
-        body.append("| " + " || ".join(cells) + "\n")
+        if draw(st.integers(0, 5)) == 0:  # the magic word {{!}} for every pipe
+            body.append("{{!}} " + " {{!}}{{!}} ".join(cells) + "\n")
+        else:
+            body.append("| " + " || ".join(cells) + "\n")
     return "".join(body)
 
 

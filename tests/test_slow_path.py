@@ -62,9 +62,14 @@ def as_both_read(text: str) -> str:
     "<tvar name=x>...</tvar>" before MediaWiki parses the page (mwparserfromhell reads a
     tvar in a link target as a cell break) and its "<translate>" tags (mwparserfromhell
     reads a table inside one as the tag's text, no table), and MediaWiki drops comments
-    before it reads "{|" (mwparserfromhell does not)."""
+    before it reads "{|" (mwparserfromhell does not). MediaWiki expands the magic word
+    "{{!}}" to "|" before it reads tables (mwparserfromhell keeps it a template); data
+    cells right after the header row without "|-" are rendered in the header's row, which
+    hubbot reads as a row of its own (``Row.joined``): both readers get the "|-"."""
     text = re.sub(r"<tvar\|[^>]*>|</>|<tvar\s+name\s*=[^>]*>|</tvar>", "", text)
     text = re.sub(r"<translate(?:\s[^>]*)?>|</translate>", "", text)
+    text = re.sub(r"^(!.*\n)(?=\|(?![-}+]))", r"\1|-\n", text.replace("{{!}}", "|"),
+                  flags=re.MULTILINE)
     return re.sub(r"<!--[^\n]*?-->(?=\{\|)", "", text)
 
 

@@ -63,3 +63,49 @@ def test_the_report_goes_between_the_markers_and_nothing_else_moves():
         assert "hubbot:status start" in str(exc)
     else:
         raise AssertionError("a page without a region must not be written")
+
+
+def test_thirty_days_of_events_added_above_a_problem_edit_the_status_page_only_for_news():
+    """Editors add an event above a problem row every day; hubbot runs every day. The
+    status page changes only on the day a new problem appears, and each problem keeps the
+    date it was first seen (row numbers are a detail, not a change)."""
+    from datetime import date, timedelta
+
+    from hubbot.app.model import RunReport
+    from hubbot.app.state import State
+    from hubbot.app.statusreport import remember_first_seen
+    from hubbot.core.parse import parse_page
+    from hubbot.core.render import render_page
+
+    page = ("<!-- hubbot:events start -->\n{| class=\"wikitable sortable\"\n"
+            "! Date !! Event\n|-\n| 12 March 2022 || Hubs Global Conversations\n"
+            "|-\n| 27 November 2021 || Hubs co-creation workshop\n"
+            "|-\n| after the summit || Hubs follow-up call\n"
+            "|-\n| 24–26 June 2022 || Hubs Global Conversations\n"
+            "|-\n| 24–26 June 2022 || Hubs Global Conversations\n"
+            "|}\n<!-- hubbot:events end -->\n")
+    state = State()
+    saved = ""
+    edits: list[int] = []
+    start = date(2026, 11, 1)
+    for day in range(31):
+        today = start + timedelta(days=day)
+        if day:  # an editor adds an event at the top of the table
+            row = f"|-\n| {today.day} {today:%B} 2026 || Hubs call {day}\n"
+            if day == 17:  # ...and once a row hubbot cannot read
+                row += "|-\n| soon || Hubs meeting in the next weeks\n"
+            head = "! Date !! Event\n"
+            page = page.replace(head, head + row, 1)
+        parsed = parse_page(page, "Hubs")
+        page = render_page(parsed)  # hubbot's own edit of the page (rows only move)
+        report = RunReport(problems=parse_page(page, "Hubs").problems)
+        seen = remember_first_seen(state, report, today)
+        body = render_status_page(outcome="all pages done", run_time=f"{today} 06:00 UTC",
+                                  pages=[], problems=report.problems, first_seen=seen)
+        if not same_content(saved, body):
+            edits.append(day)
+            saved = body
+    assert edits == [0, 17]
+    assert sorted(state.first_seen.values()) == ["2026-11-01"] * 3 + ["2026-11-18"]
+    assert any("not sorted" in p.reason and p.detail.startswith("rows 2–") for p in
+               report.problems)

@@ -525,3 +525,18 @@ def test_problems_of_pages_that_did_not_change_stay_on_the_status_page(wiki):
     assert "after the summit" in status and "Planning?" in status
     (fetched,) = [titles for call, titles in backend.calls if call == "fetch"][:1]
     assert "Hubs" in fetched  # read in the same batch as the changed page
+
+
+def test_the_header_rows_missing_separator_is_repaired_in_the_diff_and_listed(wiki):
+    from hubbot.cli.report import review_markdown
+
+    write(wiki, "Hubs", HUBS.replace("! Date !! Event\n|-\n", "! Date !! Event\n", 1))
+    s, _ = sync(wiki, Mode.DRY_RUN)
+    report = s.run()
+    hubs_diff = next(p.diff for p in report.pages if p.title == "Hubs")
+    assert "+|-" in hubs_diff
+    assert not [p for p in report.problems if p.page == "Hubs"]
+    (notice,) = [n for n in report.notices if n.page == "Hubs"]
+    assert notice.row == 1 and notice.reason.startswith("repair: '|-' inserted")
+    review = review_markdown(report, "hubbot.toml")
+    assert "## Notices" in review and "repair: '|-' inserted" in review

@@ -90,3 +90,27 @@ def test_scanner_never_raises_and_offsets_are_in_bounds(text):
             assert t.body_start <= r.start <= r.end <= t.tail_start
             for c in r.cells:
                 assert r.start <= c.start <= c.end <= r.end
+
+
+def test_the_pipe_magic_word_is_table_syntax():
+    text = ("{|\n! Date !! Event\n|-\n| 1 May 2023 || A {{t|x{{!}}y}}\n{{!}}-\n"
+            "{{!}} 2 May 2023 {{!}}{{!}} B\n{{!}}-\n| style=\"x\" {{!}} 3 May 2023 || C\n"
+            "{{!}}}\nafter\n")
+    (table,) = find_tables(text)
+    cells = [[(c.attrs, text[c.start:c.end].strip()) for c in r.cells] for r in table.rows]
+    assert cells == [[(None, "Date"), (None, "Event")],
+                     [(None, "1 May 2023"), (None, "A {{t|x{{!}}y}}")],
+                     [(None, "2 May 2023"), (None, "B")],
+                     [('style="x"', "3 May 2023"), (None, "C")]]
+    assert table.closed and text[table.end:] == "\nafter\n"  # "{{!}}}" is "|}"
+
+
+def test_data_cells_right_after_the_header_row_are_a_joined_row():
+    text = "{|\n! Date !! Event\n| 1 May 2023 || A\n|-\n| 2 May 2023 || B\n|}\n"
+    (table,) = find_tables(text)
+    assert [(r.joined, len(r.cells)) for r in table.rows] == [(False, 2), (True, 2),
+                                                                (False, 2)]
+    # a row header cell followed by data cells in a later row is one row, as in MediaWiki
+    text = "{|\n! Date !! Event\n|-\n! 2022\n| 1 May 2023\n|}\n"
+    assert [(r.joined, len(r.cells)) for r in find_tables(text)[0].rows] == [(False, 2),
+                                                                             (False, 2)]

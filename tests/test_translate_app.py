@@ -13,7 +13,7 @@ from hubbot.app.languages import LANGUAGE_CODES
 from hubbot.app.plan import Planner
 from hubbot.core import parse as parse_module
 from hubbot.core.pages import PageText
-from hubbot.core.records import Notice
+from hubbot.core.records import notice as make_notice
 from hubbot.core.review import read_review, render_review
 from hubbot.core.statuspage import render_status_page
 from hubbot.errors import ConfigError, TableError
@@ -56,7 +56,7 @@ def test_subpages_that_are_not_translations_are_fine(tmp_path):
 
 
 def test_status_page_lists_notices_and_pages_to_mark_without_counting_them_as_attention():
-    notice = Notice("Hubs", "events", 2, "24 June 2022 - 26 June 2022",
+    notice = make_notice("Hubs", "events", 2, "24 June 2022 - 26 June 2022",
                     "date left as written: it is in translation unit T:40")
     text = render_status_page(outcome="all pages done", run_time="t", pages=[],
                               problems=[], first_seen={}, notices=[notice],

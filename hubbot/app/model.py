@@ -12,7 +12,7 @@ from typing import Any
 from hubbot.app.state import PageState
 from hubbot.core.changes import Change
 from hubbot.core.pages import PageText
-from hubbot.core.records import Notice, Problem
+from hubbot.core.records import Problem
 from hubbot.errors import EXIT_OK, EXIT_PAGE_FAILED
 
 
@@ -66,9 +66,8 @@ class RunReport:
     pages: list[PageResult] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # What was left as written on purpose (a date in a translation unit...): reported
-    # everywhere problems are, but it fails nothing and needs no one's attention.
-    notices: list[Notice] = field(default_factory=list)
+    # read or repaired, worth a look, never a failure (``records.Severity.NOTICE``)
+    notices: list[Problem] = field(default_factory=list)
     # Translation units each page's edit changes (only where unit changes are allowed).
     units_changed: dict[str, list[str]] = field(default_factory=dict)
     quiet: bool = False  # nothing changed since the last run: nothing was fetched

@@ -26,7 +26,7 @@ from hubbot.core.codec import (
 )
 from hubbot.core.pages import PageText
 from hubbot.core.parse import ParsedPage, parse_page
-from hubbot.core.records import Hub, Kind, Notice, Problem
+from hubbot.core.records import Hub, Kind, Problem, notice
 from hubbot.core.render import MarkersBroken, TableUnwritable, render_page
 from hubbot.core.status import (
     TemplateAmbiguous,
@@ -174,7 +174,7 @@ class Planner:
             out.plans.append(plan)
             if plan.units_changed:
                 report.units_changed[pc.title] = list(plan.units_changed)
-                report.notices.append(Notice(
+                report.notices.append(notice(
                     pc.title, "page", None, "",
                     f"this edit changes translation units {unit_list(plan.units_changed)}"
                     " (allowed): their translations are outdated until the page is "

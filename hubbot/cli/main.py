@@ -32,7 +32,13 @@ from hubbot.backends.files import filename_to_title
 from hubbot.cli.args import build_parser, split_global_options
 from hubbot.cli.output import Output, print_report, print_summary
 from hubbot.cli.report import review_markdown
-from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json, problem_to_json
+from hubbot.core.codec import (
+    event_to_json,
+    hub_to_json,
+    interview_to_json,
+    problem_to_json,
+    table_to_json,
+)
 from hubbot.core.parse import parse_page
 from hubbot.errors import EXIT_USAGE, HubbotError, UsageError
 
@@ -70,15 +76,14 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
                         "hubs": [hub_to_json(h) for h in parsed.hubs],
                         "interviews": [interview_to_json(i) for i in parsed.interviews],
                         "problems": [problem_to_json(p) for p in parsed.problems],
-                        "notices": [problem_to_json(n) for n in parsed.notices]})
+                        "notices": [problem_to_json(n) for n in parsed.notices],
+                        "tables": [table_to_json(t) for t in parsed.tables]})
         return 0
     out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
             f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems"
             + (f", {len(parsed.notices)} notices" if parsed.notices else ""))
-    for problem in parsed.problems:
+    for problem in [*parsed.problems, *parsed.notices]:
         out.log(str(problem))
-    for notice in parsed.notices:
-        out.log(f"notice: {notice}")
     return 0
 
 
@@ -132,7 +137,7 @@ def cmd_check(args: argparse.Namespace, out: Output) -> int:
         out.log(str(problem), kind="problem", page=problem.page, row=problem.row)
     notices = [n for page in parsed for n in page.notices]
     for notice in notices:
-        out.log(f"notice: {notice}", kind="notice", page=notice.page, row=notice.row)
+        out.log(str(notice), kind="notice", page=notice.page, row=notice.row)
     out.log(f"{len(problems)} problems in {len(parsed)} pages"
             + (f", {len(notices)} notices" if notices else ""), kind="summary")
     return 0

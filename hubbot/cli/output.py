@@ -83,7 +83,7 @@ def print_report(report: RunReport, out: Output, mode: Mode) -> None:
     for problem in report.problems:
         out.log(f"problem: {problem}", kind="problem", page=problem.page, row=problem.row)
     for notice in report.notices:
-        out.log(f"notice: {notice}", kind="notice", page=notice.page, row=notice.row)
+        out.log(str(notice), kind="notice", page=notice.page, row=notice.row)
     for page in report.pages:
         out.log(page.line(), kind="page", page=page.title, outcome=page.outcome.value)
         if mode is Mode.DRY_RUN and page.diff and not out.json:

@@ -20,8 +20,7 @@ def review_markdown(report: RunReport, config_name: str) -> str:
     if report.problems:
         lines += ["## Problems", ""] + [f"- {p}" for p in report.problems] + [""]
     if report.notices:
-        lines += ["## Notices (left as written on purpose)", ""] + \
-            [f"- {n}" for n in report.notices] + [""]
+        lines += ["## Notices", ""] + [f"- {n}" for n in report.notices] + [""]
     lines += ["## Edits", ""]
     edits = [p for p in report.pages if p.diff]
     if not edits:

@@ -1,4 +1,5 @@
-"""Records to JSON-ready dicts and back (for ``hubbot parse --json``, exports and state).
+"""Records to JSON-ready dicts and back (for ``hubbot parse --json``, exports and state),
+and the rendered rows of a table (``hubbot parse --json``).
 
 The dict shapes are the documented output of ``hubbot parse --json``; ``from_*`` inverts
 ``to_*`` exactly for the compared fields, so state round-trips without churn.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from hubbot.core.read import ParsedTable
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -16,11 +18,12 @@ from hubbot.core.records import (
     HubType,
     Interview,
     Link,
-    Notice,
     Precision,
     Problem,
+    Severity,
     Stage,
 )
+from hubbot.core.wikitext import quote
 
 
 def _iso(d: date | None) -> str | None:
@@ -34,13 +37,14 @@ def _date(s: str | None) -> date | None:
 def span_to_json(span: DateSpan) -> dict[str, Any]:
     return {"start": _iso(span.start), "end": _iso(span.end),
             "precision": span.precision.value, "uncertain": span.uncertain,
-            "year_inferred": span.year_inferred}
+            "year_inferred": span.year_inferred,
+            **({"tentative": True} if span.tentative else {})}
 
 
 def span_from_json(data: dict[str, Any]) -> DateSpan:
     return DateSpan(_date(data.get("start")), _date(data.get("end")),
                     Precision(data.get("precision", "day")), bool(data.get("uncertain")),
-                    bool(data.get("year_inferred")))
+                    bool(data.get("year_inferred")), bool(data.get("tentative")))
 
 
 # Stages earlier versions wrote, read as the stage they now are.
@@ -89,12 +93,36 @@ def interview_from_json(data: dict[str, Any]) -> Interview:
                      data.get("date_text", ""))
 
 
-def problem_to_json(p: Problem | Notice) -> dict[str, Any]:
+def problem_to_json(p: Problem) -> dict[str, Any]:
     """A problem (or a notice: the same fields) as JSON."""
     return {"page": p.page, "table": p.table, "row": p.row, "text": p.text,
-            "reason": p.reason}
+            "reason": p.reason, **({"detail": p.detail} if p.detail else {}),
+            **({"severity": p.severity.value} if p.severity is not Severity.PROBLEM else {})}
 
 
 def problem_from_json(data: dict[str, Any]) -> Problem:
     return Problem(data["page"], data["table"], data.get("row"), data.get("text", ""),
-                   data["reason"])
+                   data["reason"], data.get("detail", ""),
+                   Severity(data.get("severity", "problem")))
+
+
+def rows_to_json(pt: ParsedTable) -> list[dict[str, Any]]:
+    """Each row of ``pt`` as MediaWiki renders it (``hubbot parse --json``): its number as
+    problems use it, its kind (header, section, record, problem), each cell as an editor
+    wrote it (``wikitext.quote``), a section's text and a problem row's reasons."""
+    out: list[dict[str, Any]] = []
+    for number, parts in pt.rendered():
+        cells = [quote(r.source[c.start:c.end]) for r in parts for c in r.row.cells]
+        row: dict[str, Any] = {"number": number, "kind": parts[-1].kind.value,
+                               "cells": cells}
+        if parts[-1].kind.value == "section":
+            row["text"] = " ".join(c for c in cells if c)
+        reasons = [p.reason for r in parts for p in r.problems]
+        if reasons:
+            row["problems"] = reasons
+        out.append(row)
+    return out
+
+
+def table_to_json(pt: ParsedTable) -> dict[str, Any]:
+    return {"kind": pt.kind.value, "owned": pt.region is not None, "rows": rows_to_json(pt)}

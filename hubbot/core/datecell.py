@@ -32,7 +32,9 @@ class DateEdit:
 
 
 def canonical(pr: ParsedRow) -> str | None:
-    if pr.date_span is None:
+    """The canonical text of the row's date; None when it has none or when its text is
+    kept as written (a vague date: "Spring 2026", "2026 (TBC)")."""
+    if pr.date_span is None or pr.date_span.vague:
         return None
     return format_date(pr.date_span, with_year=not pr.year_from_section)
 

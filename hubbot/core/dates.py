@@ -5,6 +5,14 @@
 context year, "2018?", "(2017)", "11-12-2007" day first, "June 2010", "TBD") and raises
 ``DateParseError`` with a short reason for anything else. ``format_date`` writes the one
 style hubbot uses: "27 November 2021", "24–26 June 2022", "30 June – 2 July 2022".
+
+Vague dates editors write are read as uncertain spans with a precision, and their text
+is never rewritten (``DateSpan.vague``): seasons ("Spring 2026": March–May; summer
+June–August, autumn/fall September–November, "Winter 2026" or "Winter 2025–26" December
+2025 – February 2026), quarters ("Q3 2025", "2025 Q3"), parts of a year ("early 2026"
+January–April, "mid 2026" May–August, "late 2026" September–December), month ranges
+("June–July 2023", "December 2023 – January 2024") and any date with a "to be confirmed"
+word ("2026 (TBC)", "TBA 2026", "June 2026 (tentative)").
 """
 
 from __future__ import annotations
@@ -56,7 +64,23 @@ _DAY_RANGE = [
 _MONTH_YEAR = _compile(_mon("m") + r",?\s+(?P<y>\d{4})")
 _ISO_MONTH = _compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})")
 _YEAR = _compile(r"(?P<circa>(?:c\.|ca\.|circa)\s*)?\(?(?P<y>\d{4})\)?")
-_UNKNOWN = _compile(r"tbd|tba|to be (?:decided|determined|announced)|\?|unknown")
+_UNKNOWN = _compile(r"(?:\(?(?:tbd|tba|tbc|to be (?:decided|determined|announced|confirmed))"
+                    r"\)?|\?|unknown)")
+_MARK = r"\(?\s*(?:tbc|tba|tbd|to be (?:confirmed|announced|decided|determined)|tentative" \
+        r"|provisional)\s*\)?"
+_TENTATIVE = [re.compile(r"^" + _MARK + r"\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE),
+              re.compile(r"^(?P<rest>.*?\S)\s*,?\s*" + _MARK + r"$", re.IGNORECASE)]
+_Y = r"(?:,?\s+(?:of\s+)?(?P<y>\d{4}))?"
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_SEASON = _compile(r"(?P<s>spring|summer|autumn|fall|winter)" + _Y
+                   + r"(?:\s*[-–/]\s*(?P<y2>\d{2}|\d{4}))?")
+_QUARTER = _compile(r"(?:(?:q(?P<q>[1-4])|(?P<n>first|second|third|fourth)\s+quarter)" + _Y
+                    + r"|(?P<y2>\d{4})\s*[-/]?\s*q(?P<q2>[1-4]))")
+_PARTS = {"early": 1, "mid": 5, "late": 9}
+_PART = _compile(r"(?P<p>early|mid|late)(?:[\s-]*(?P<y>\d{4}))?")
+_MONTH_RANGE = _compile(_mon("m") + r"(?:,?\s+(?P<y>\d{4}))?" + _SEP + _mon("m2")
+                        + r"(?:,?\s+(?P<y2>\d{4}))?")
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 
 def _month(value: str) -> int:
@@ -105,6 +129,15 @@ def parse_date(text: str, context_year: int | None = None) -> DateSpan:
         raise DateParseError("empty date")
     if _UNKNOWN.match(s):
         return DateSpan(None, None, Precision.UNKNOWN)
+    low = s.casefold()
+    for pattern in _TENTATIVE if ("tb" in low or "to be" in low or "tentative" in low
+                                  or "provisional" in low) else ():
+        m = pattern.match(s)
+        if m:
+            span = parse_date(m.group("rest"), context_year)
+            if span.start is None:
+                return span
+            return replace(span, uncertain=True, tentative=True)
     if s.endswith("?") and not s.endswith(" ?") and len(s) > 1:
         # "27 November 2021?", "November 2021?", "2018?": the date itself is in doubt.
         span = _parse_certain(s[:-1].rstrip(), context_year)
@@ -147,6 +180,48 @@ def _parse_certain(s: str, context_year: int | None) -> DateSpan:
             raise DateParseError("no such year")
         return DateSpan(date(year, 1, 1), None, Precision.YEAR,
                         uncertain=bool(m.group("circa")))
+    return _parse_vague(s, context_year)
+
+
+def _months(y1: int, m1: int, y2: int, m2: int, precision: Precision,
+            inferred: bool) -> DateSpan:
+    """The span from the first day of month ``m1`` to the last day of month ``m2``."""
+    if not (1 <= y1 <= 9999 and 1 <= y2 <= 9998):
+        raise DateParseError("no such year")
+    start = date(y1, m1, 1)
+    end = date.fromordinal(date(y2 + m2 // 12, m2 % 12 + 1, 1).toordinal() - 1)
+    if end < start:
+        raise DateParseError("end before start")
+    return DateSpan(start, end, precision, uncertain=True, year_inferred=inferred)
+
+
+def _parse_vague(s: str, context_year: int | None) -> DateSpan:
+    """Seasons, quarters, parts of a year and month ranges (see the module docstring)."""
+    m = _SEASON.match(s)
+    if m:
+        first = _SEASONS[m.group("s").lower()]
+        y, inferred = _year(m.group("y"), context_year)
+        if first != 12:
+            return _months(y, first, y, first + 2, Precision.SEASON, inferred)
+        if m.group("y2"):  # "Winter 2025–26": December 2025 to February 2026
+            return _months(y, 12, y + 1, 2, Precision.SEASON, inferred)
+        return _months(y - 1, 12, y, 2, Precision.SEASON, inferred)
+    m = _QUARTER.match(s)
+    if m:
+        q = int(m.group("q") or m.group("q2") or _ORDINALS[m.group("n").lower()])
+        y, inferred = _year(m.group("y") or m.group("y2"), context_year)
+        return _months(y, 3 * q - 2, y, 3 * q, Precision.QUARTER, inferred)
+    m = _PART.match(s)
+    if m:
+        first = _PARTS[m.group("p").lower()]
+        y, inferred = _year(m.group("y"), context_year)
+        return _months(y, first, y, first + 3, Precision.PART, inferred)
+    m = _MONTH_RANGE.match(s)
+    if m:
+        y2, inferred = _year(m.group("y2"), context_year)
+        m1, m2 = _month(m.group("m")), _month(m.group("m2"))
+        y1 = int(m.group("y")) if m.group("y") else (y2 if m1 <= m2 else y2 - 1)
+        return _months(y1, m1, y2, m2, Precision.MONTH, inferred)
     raise DateParseError("unrecognised date")
 
 
@@ -164,8 +239,20 @@ def format_date(span: DateSpan, *, with_year: bool = True) -> str:
         return "TBD"
     if span.precision is Precision.YEAR:
         return f"{start.year}{q}"
+    if span.precision is Precision.MONTH and end is not None:  # a month range
+        if start.year == end.year:
+            return f"{MONTHS[start.month - 1]}–{MONTHS[end.month - 1]} {end.year}"
+        return f"{MONTHS[start.month - 1]} {start.year} – {MONTHS[end.month - 1]} {end.year}"
     if span.precision is Precision.MONTH:
         return f"{MONTHS[start.month - 1]} {start.year}{q}"
+    if span.precision is Precision.SEASON:
+        season = {3: "Spring", 6: "Summer", 9: "Autumn", 12: "Winter"}[start.month]
+        return f"{season} {end.year if end else start.year}"
+    if span.precision is Precision.QUARTER:
+        return f"Q{(start.month + 2) // 3} {start.year}"
+    if span.precision is Precision.PART:
+        part = {1: "early", 5: "mid", 9: "late"}.get(start.month, "")
+        return f"{part} {start.year}".strip()
     same_year = end is None or end.year == start.year
     keep = with_year or not same_year
     if end is None or end == start:

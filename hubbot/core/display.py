@@ -2,7 +2,7 @@
 
 ``{{nowrap|X}}`` shows X; ``{{Sort|key|X}}`` shows X (the key if X is missing);
 ``{{dts|2022|3|12}}`` and ``{{date|2022-03-12}}`` show "12 March 2022"; ``{{ll|Page|label}}``
-is ``[[Special:MyLanguage/Page|label]]``. Any other template is opaque: hubbot does not
+is ``[[Special:MyLanguage/Page|label]]``; the magic word ``{{!}}`` shows "|". Any other template is opaque: hubbot does not
 guess what it shows. The integration tests install the same definitions on the local
 MediaWiki and compare renderings.
 """
@@ -65,6 +65,8 @@ def _dts(tpl: Template) -> str | None:
 def display_wikitext(tpl: Template) -> str | None:
     """The wikitext a display or link template stands for, None if not interpreted."""
     name = normalize_template_name(str(tpl.name)).casefold()
+    if name == "!" and not tpl.params:  # the magic word for "|"
+        return "&#124;"
     if name in ("nowrap", "nobr", "no wrap"):
         return _param(tpl, "1") or ""
     if name == "sort":

@@ -1,12 +1,16 @@
 """Where wiki table syntax does not count: comments, ``<nowiki>``/``<pre>``-like tags and
 template calls (their ``|`` and ``|}`` belong to them). Found in one linear pass; the
-table scanner (``tables``) asks ``covers`` and ``end_of`` by offset."""
+table scanner (``tables``) asks ``covers`` and ``end_of`` by offset.
+
+``{{!}}`` is not masked: it is the magic word for ``|``, expanded before MediaWiki reads
+tables, so the scanner reads it as table syntax (``{{!}}-``, ``{{!}}{{!}}``)."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 
+PIPE = "{{!}}"  # the magic word MediaWiki expands to "|" before it reads tables
 _OPAQUE_TAGS = "nowiki|pre|syntaxhighlight|source|math|score|templatedata|graph"
 _TOKEN = re.compile(
     r"<!--|\{\{|\}\}|<(" + _OPAQUE_TAGS + r")\b[^>]*?(/?)>",
@@ -42,7 +46,8 @@ class Mask:
             elif tok == "}}":
                 if depth > 0:
                     depth -= 1
-                    if depth == 0:
+                    if depth == 0 and not (m.end() - tpl_start == 5
+                                           and text.startswith(PIPE, tpl_start)):
                         spans.append((tpl_start, m.end()))
                 pos = m.end()
             else:  # an opaque tag

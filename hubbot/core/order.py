@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hubbot.core.read import DATA_KINDS, ParsedRow, ParsedTable
+from hubbot.core.read import DATA_KINDS, ParsedRow, ParsedTable, RowKind
 from hubbot.core.records import Event, Hub, HubType, Kind, Problem, normalize_title
+from hubbot.core.wikitext import quote
 
 _TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
 
@@ -86,8 +87,22 @@ def plan_order(pt: ParsedTable, page: str) -> tuple[list[int], list[Problem]]:
             stuck = next(pt.rows[i] for b in blocks for i in b if not pt.rows[i].movable)
             first, last = pt.rows[run[0]].number, pt.rows[run[-1]].number
             why = stuck.stuck or "it cannot be read"
+            # Named by what does not move when rows are added or move: its section. Which
+            # rows, and the first one that stays, are the detail.
             problems.append(Problem(
-                page, pt.kind.value, None, " || ".join(stuck.shown),
-                f"rows {first}-{last} not sorted: row {stuck.number} must stay with its "
-                f"neighbours ({why})"))
+                page, pt.kind.value, None, _section_name(pt, run[0]),
+                "section not sorted: a row hubbot cannot read or move keeps its neighbours "
+                "where they are",
+                detail=f"rows {first}–{last}; row {stuck.number} stays ({why}): "
+                       f"{quote(stuck.quoted, 60)}"))
     return order, problems
+
+
+def _section_name(pt: ParsedTable, first: int) -> str:
+    """How a problem names the section of the run starting at ``pt.rows[first]``."""
+    for pr in reversed(pt.rows[:first]):
+        if pr.kind is RowKind.SECTION:
+            return quote(pr.quoted, 60)
+        if pr.kind is RowKind.HEADER:
+            break
+    return "(rows under the header)"

@@ -21,7 +21,7 @@ from hubbot.core.mask import Mask
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
 from hubbot.core.readers import READERS
-from hubbot.core.records import Event, Hub, Interview, Kind, Notice, Problem, Stage
+from hubbot.core.records import Event, Hub, Interview, Kind, Problem, Stage, notice
 from hubbot.core.regions import (
     Markers,
     Region,
@@ -45,7 +45,8 @@ class ParsedPage:
     problems: list[Problem]
     regions: dict[str, Region]
     region_errors: dict[str, str]
-    notices: list[Notice] = field(default_factory=list)  # left as written on purpose
+    # what hubbot read or repaired but a person may want to know (severity NOTICE)
+    notices: list[Problem] = field(default_factory=list)
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -129,8 +130,26 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
         if first is pr:
             continue
         what = "hub key" if pt.kind is Kind.HUBS else "row"
-        pr.problems.append(Problem(page, pt.kind.value, pr.number, " || ".join(pr.shown),
-                                   f"duplicate {what} {key!r} (same as row {first.number})"))
+        pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                                   f"duplicate {what} {key!r}",
+                                   detail=f"same as row {first.number}"))
+
+
+def _joined_rows(page: str, pt: ParsedTable) -> None:
+    """Data cells written right after the header row without a "|-": MediaWiki shows them
+    in the header's row. Inside a bot-owned region the write inserts the "|-" (a repair,
+    listed as a notice); elsewhere it is a problem."""
+    for pr in pt.rows:
+        if not pr.row.joined:
+            continue
+        if pt.region is not None and pt.kind in SORT_KEYS:
+            pr.notices.append(notice(page, pt.kind.value, pr.number, pr.quoted,
+                                     "repair: '|-' inserted after the header row (without "
+                                     "it MediaWiki shows this row's cells in the header)"))
+        else:
+            pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                                       "the header row is not followed by '|-': MediaWiki "
+                                       "shows this row's cells in the header row"))
 
 
 def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
@@ -175,7 +194,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
                 stage_aliases: Mapping[str, Stage] | None,
                 allow_unit_changes: bool) -> ParsedPage:
     problems: list[Problem] = []
-    notices: list[Notice] = []
+    notices: list[Problem] = []
     translate_blocks = blocks(text) if "<translate" in text else []
     units = [] if allow_unit_changes or not translate_blocks else \
         extract_units(text, translate_blocks)
@@ -193,6 +212,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             and table.end <= region.inner_end else None
         pt = ParsedTable(kind, table, columns, width, rows, inside)
         _duplicates(title, pt)
+        _joined_rows(title, pt)
         if inside is not None and kind in SORT_KEYS:
             _plan_dates(title, text, pt)
             pt.order, pt.problems = plan_order(pt, title)
@@ -200,6 +220,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
                 notices.extend(keep_units(pt, title, units, translate_blocks))
         for pr in rows:
             problems.extend(pr.problems)
+            notices.extend(pr.notices)
         problems.extend(pt.problems)
         parsed_tables.append(pt)
 

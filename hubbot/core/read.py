@@ -25,11 +25,13 @@ from hubbot.core.records import (
     Kind,
     Problem,
     Stage,
+    notice,
 )
 from hubbot.core.tables import Cell, Row, Table
 from hubbot.core.wikitext import (
     Flat,
     flatten,
+    quote,
     visible,
 )
 
@@ -69,6 +71,7 @@ class ParsedRow:
     cells: list[Cell] = field(default_factory=list)  # logical cells, rowspans resolved
     record: Event | Hub | Interview | None = None
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # severity NOTICE
     block: int = 0  # rows joined by a rowspan share a block number
     section: int = 0  # index of the section the row is in (0: before any section row)
     date_cell: Cell | None = None
@@ -82,6 +85,12 @@ class ParsedRow:
         """Each physical cell's visible text (computed when asked: a table of 50,000
         rows would otherwise keep 100,000 strings nobody reads)."""
         return tuple(flatten(self.source[c.start:c.end]).shown for c in self.row.cells)
+
+    @property
+    def quoted(self) -> str:
+        """The row as an editor wrote it, for a problem: each cell quoted
+        (``wikitext.quote``), joined by " || "."""
+        return " || ".join(quote(self.source[c.start:c.end]) for c in self.row.cells)
 
     @property
     def movable(self) -> bool:
@@ -103,10 +112,24 @@ class ParsedTable:
     def data_rows(self) -> list[ParsedRow]:
         return [r for r in self.rows if r.kind in DATA_KINDS]
 
+    def rendered(self) -> list[tuple[int, list[ParsedRow]]]:
+        """Each row MediaWiki renders: its number and the rows hubbot read in it (two
+        when data cells share the header's row, see ``Row.joined``)."""
+        out: list[tuple[int, list[ParsedRow]]] = []
+        for r in self.rows:
+            if r.kind is EMPTY:
+                continue
+            if r.row.joined and out:
+                out[-1][1].append(r)
+            else:
+                out.append((r.number, [r]))
+        return out
+
     def accounting(self) -> list[RowAccount]:
-        """One entry per row MediaWiki renders, in order."""
-        return [RowAccount(r.kind.value, r.shown) for r in self.rows
-                if r.kind is not EMPTY]
+        """One entry per row MediaWiki renders, in order (a row ``joined`` to the header
+        row is rendered in the header's <tr>: one entry, of the data row's kind)."""
+        return [RowAccount(parts[-1].kind.value, sum((r.shown for r in parts), ()))
+                for _, parts in self.rendered()]
 
 
 @dataclass
@@ -127,7 +150,9 @@ class Context:
         return flatten(self.cell_text(pr.cells[self.columns[column]]))
 
     def problem(self, pr: ParsedRow, reason: str, text: str | None = None) -> None:
-        shown = text if text is not None else " || ".join(pr.shown)
+        """A problem on the row; ``text`` quotes what the editor wrote (``quote``),
+        the whole row by default."""
+        shown = text if text is not None else pr.quoted
         pr.problems.append(Problem(self.page, self.kind.value, pr.number, shown, reason))
 
     def date(self, pr: ParsedRow, column: str, year: int | None) -> DateSpan | None:
@@ -137,7 +162,7 @@ class Context:
         try:
             pr.date_span = parse_date(shown, year if year is not None else self.context_year)
         except DateParseError as exc:
-            self.problem(pr, f"bad date ({exc})", shown)
+            self.problem(pr, f"bad date ({exc})", quote(self.cell_text(cell)))
             return None
         pr.year_from_section = pr.date_span.year_inferred and year is not None
         return pr.date_span
@@ -177,7 +202,7 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
     year: int | None = None
     for row in table.rows:
         kind = _classify_row(row, width, seen_data)
-        if kind is not EMPTY:
+        if kind is not EMPTY and not row.joined:  # a joined row is in the header's <tr>
             number += 1
         if kind is not None:
             if kind is SECTION:
@@ -200,7 +225,19 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
         pr = ParsedRow(row, number, PROBLEM, text, cells, block=row_block,
                        section=section)
         logical = _width(cells)
-        if logical != width:
+        if logical > width and all(c.span("col") == 1 for c in cells[:width]):
+            # MediaWiki renders the extra cells; the row is read by the header's columns
+            # and keeps its extra cells (its bytes move as one).
+            extra = [c for c in cells[width:] if c in row.cells]
+            pr.cells = cells[:width]
+            if extra:
+                pr.notices.append(notice(
+                    ctx.page, ctx.kind.value, number,
+                    " || ".join(quote(text[c.start:c.end]) for c in extra),
+                    f"more cells than the header's {width} columns: read by its first "
+                    f"{width}, the extra cells kept with the row"))
+            reader(ctx, pr, year)
+        elif logical != width:
             ctx.problem(pr, f"wrong number of cells: expected {width}, got {logical}")
         elif len(cells) != width:
             ctx.problem(pr, "a cell spans several columns; hubbot cannot tell which")

@@ -11,7 +11,12 @@ import re
 from hubbot.core.read import Context, ParsedRow, Reader
 from hubbot.core.records import Event, Hub, Interview, Kind, Stage, slugify
 from hubbot.core.vocabulary import read_stage, read_types
-from hubbot.core.wikitext import flatten, title_without_trailing_links, without_mylanguage
+from hubbot.core.wikitext import (
+    flatten,
+    quote,
+    title_without_trailing_links,
+    without_mylanguage,
+)
 
 
 def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:
@@ -55,17 +60,19 @@ def _read_hub(ctx: Context, pr: ParsedRow, year: int | None) -> None:
     scope = flatten(scope_raw)
     name = scope.text
     if not name:
-        ctx.problem(pr, "empty scope", scope.shown)
+        ctx.problem(pr, "empty scope", quote(scope_raw))
         return
     type_text = ctx.flat(pr, "type").text
     types = read_types(type_text)
     if not types:
-        ctx.problem(pr, f"unrecognised type {type_text!r} of hub {name}", type_text)
+        written = quote(ctx.cell_text(pr.cells[ctx.columns["type"]]))
+        ctx.problem(pr, f"unrecognised type {written!r} of hub {name}", written)
     status = ctx.flat(pr, "status")
     stage = read_stage(status.text, ctx.stage_aliases, opaque=status.opaque)
     if stage is Stage.UNKNOWN:
-        ctx.problem(pr, f"unrecognised status {status.shown!r} of hub {name}; "
-                    "its status template keeps its current stage", status.shown)
+        written = quote(ctx.cell_text(pr.cells[ctx.columns["status"]]))
+        ctx.problem(pr, f"unrecognised status {written!r} of hub {name}; "
+                    "its status template keeps its current stage", written)
     details_raw = ctx.cell_text(pr.cells[ctx.columns["details"]])
     details = flatten(details_raw).text
     page = next((without_mylanguage(link.target) for link in scope.links

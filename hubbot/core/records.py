@@ -20,7 +20,17 @@ class Precision(StrEnum):
     DAY = "day"
     MONTH = "month"
     YEAR = "year"
+    SEASON = "season"  # "Spring 2026": three months (winter: December to February)
+    QUARTER = "quarter"  # "Q3 2025"
+    PART = "part"  # part of a year: "early 2026" (Jan-Apr), "mid" (May-Aug), "late" (Sep-Dec)
     UNKNOWN = "unknown"  # "TBD": no date yet
+
+
+# Precisions whose text is kept as written (never made canonical): a season, quarter or
+# part of a year says as much as the editor knows.
+VAGUE = frozenset({Precision.SEASON, Precision.QUARTER, Precision.PART})
+# Module-level names: an Enum member lookup on the class is slow in per-row code.
+_DAY, _MONTH, _YEAR = Precision.DAY, Precision.MONTH, Precision.YEAR
 
 
 class Stage(StrEnum):
@@ -57,19 +67,47 @@ class DateSpan:
     """A date or date range as written on the wiki, normalized.
 
     ``start`` is None only for ``Precision.UNKNOWN`` ("TBD"). For month or year precision
-    ``start`` is the first day of that month or year.
+    ``start`` is the first day of that month or year. A span wider than a day that is
+    not a day range ("June–July 2023", "Spring 2026", "Q3 2025", "early 2026") has
+    ``end`` on the last day it covers.
     """
 
     start: date | None
     end: date | None = None
     precision: Precision = Precision.DAY
-    uncertain: bool = False  # "2018?", "27 November 2021?"
+    uncertain: bool = False  # "2018?", "27 November 2021?", "2026 (TBC)", "Spring 2026"
     year_inferred: bool = False  # "February 21": year taken from context
+    tentative: bool = False  # "2026 (TBC)", "TBA 2026": said to be unconfirmed in words
 
-    def sort_key(self) -> tuple[int, str, str]:
+    @property
+    def vague(self) -> bool:
+        """A season, quarter, part of a year, month range or a date marked "TBC": its
+        text is kept as written (``datecell`` never rewrites it)."""
+        precision = self.precision
+        return self.tentative or (precision is not _DAY and (
+            precision in VAGUE or (precision is _MONTH and self.end is not None)))
+
+    def last_day(self) -> date | None:
+        """The last day the span covers."""
+        if self.start is None or self.end is not None:
+            return self.end
+        if self.precision is _YEAR:
+            return date(self.start.year, 12, 31)
+        if self.precision is _MONTH:
+            nxt = date(self.start.year + self.start.month // 12, self.start.month % 12 + 1, 1)
+            return date.fromordinal(nxt.toordinal() - 1)
+        return self.start
+
+    def sort_key(self) -> tuple[int, str, int, int]:
+        """Exact dates by their first day; a date known only to a month, season, quarter,
+        part of a year or year after every exact date of the span it covers (by its last
+        day), the narrower first: "30 June 2026", "June 2026", "Q2 2026", "1 July 2026"."""
         if self.start is None:
-            return (1, "", "")
-        return (0, self.start.isoformat(), self.end.isoformat() if self.end else "")
+            return (1, "", 0, 0)
+        if self.precision is _DAY:
+            return (0, self.start.isoformat(), 0, 0)
+        last = self.last_day() or self.start
+        return (0, last.isoformat(), 1, -self.start.toordinal())
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +134,16 @@ def slugify(name: str) -> str:
     return text.strip("-_") or "hub"
 
 
+def _when_key(when: DateSpan) -> str:
+    """The date part of a record's identity: its first day ("TBD" without one); a vague
+    date adds its precision ("Spring 2026" is not "March 2026")."""
+    if when.start is None:
+        return "TBD"
+    if when.vague:
+        return f"{when.start.isoformat()}/{when.precision.value}"
+    return when.start.isoformat()
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One row of the "List of events about hubs" table."""
@@ -107,8 +155,7 @@ class Event:
 
     @property
     def key(self) -> tuple[str, str]:
-        start = self.when.start.isoformat() if self.when.start else "TBD"
-        return (start, normalize_title(self.title))
+        return (_when_key(self.when), normalize_title(self.title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,19 +185,33 @@ class Interview:
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.when.start.isoformat() if self.when.start else "TBD",
-                normalize_title(self.group))
+        return (_when_key(self.when), normalize_title(self.group))
+
+
+class Severity(StrEnum):
+    """How much a finding matters: a *problem* is something hubbot could not read or
+    do (reported until fixed); a *notice* is something it read or repaired but a person
+    may want to know (listed, never a failure)."""
+
+    PROBLEM = "problem"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something in a page hubbot could not understand. Its row is kept verbatim."""
+    """Something in a page hubbot could not understand. Its row is kept verbatim.
+
+    ``reason`` and ``text`` name the problem by what does not move when rows are added
+    above it (the row's own text, its section); row numbers are ``row`` and ``detail``,
+    which are not part of its identity (``statuspage.problem_key``)."""
 
     page: str
     table: str  # "events", "hubs", "interviews", or "page" for page-level problems
-    row: int | None  # 1-based data row number within the table, None for the whole table
+    row: int | None  # rendered row number within the table, None for the whole table
     text: str
     reason: str
+    detail: str = field(default="", compare=False)  # "rows 2–8": where, as of this read
+    severity: Severity = Severity.PROBLEM
 
     def __str__(self) -> str:
         where = f"{self.page}: {self.table} table"
@@ -158,26 +219,13 @@ class Problem:
             where += f" row {self.row}"
         snippet = " ".join(self.text.split())
         if len(snippet) > 80:
-            snippet = snippet[:77] + "..."
-        return f"{where}: {self.reason}: {snippet!r}"
+            snippet = snippet[:79] + "…"
+        detail = f" ({self.detail})" if self.detail else ""
+        label = "notice: " if self.severity is Severity.NOTICE else ""
+        return f"{where}: {label}{self.reason}: {snippet!r}{detail}"
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something hubbot left as written on purpose, and says so: not a problem (the page
-    reads fine, nothing needs fixing), so it makes no page need attention and no run fail.
-    For example a date inside a translation unit, kept so that its translations stay
-    current."""
-
-    page: str
-    table: str  # as in ``Problem``
-    row: int | None
-    text: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.page}: {self.table} table"
-        if self.row is not None:
-            where += f" row {self.row}"
-        snippet = " ".join(self.text.split())
-        return f"{where}: {self.reason}" + (f": {snippet!r}" if snippet else "")
+def notice(page: str, table: str, row: int | None, text: str, reason: str,
+           detail: str = "") -> Problem:
+    """A finding of severity ``NOTICE`` (see ``Severity``)."""
+    return Problem(page, table, row, text, reason, detail, Severity.NOTICE)

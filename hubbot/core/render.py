@@ -59,9 +59,10 @@ def render_table(text: str, pt: ParsedTable) -> str:
     for position, index in enumerate(order):
         chunk = chunks[index]
         pr = pt.rows[index]
-        if index != position and pr.kind in DATA_KINDS \
-                and pr.row.separator is None:
-            chunk = "|-" + newline + chunk  # it no longer follows the header: a row of its own
+        if (index != position and pr.kind in DATA_KINDS and pr.row.separator is None) \
+                or pr.row.joined:
+            # it no longer follows the header (or shared the header's row): its own row
+            chunk = "|-" + newline + chunk
         out.append(chunk)
     return (text[table.start:table.rows[0].start] + "".join(out)
             + text[table.tail_start:table.end])

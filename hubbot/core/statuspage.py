@@ -8,7 +8,8 @@ page is escaped, so a hostile cell cannot call a template or break the table.
 hubbot writes only between ``<!-- hubbot:status start -->`` and ``<!-- hubbot:status end -->``
 on that page (``splice_status``), so what editors write around it stays. The report
 names the time of the run that last *changed* it: ``same_content`` compares two versions
-without their time, so a quiet hour makes no edit.
+without their time and without where each problem's row is (its number moves whenever an
+editor adds a row above it; the problem is the same), so a quiet hour makes no edit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from hubbot.core.escape import escape_param
-from hubbot.core.records import Notice, Problem
+from hubbot.core.records import Problem
 from hubbot.core.regions import Markers, RegionProblem, find_region
 
 STATUS_REGION = "status"
@@ -27,6 +28,9 @@ STATUS_REGION = "status"
 # would change the report (an edit) after every run that saved something.
 ATTENTION = ("failed", "skipped", "declined")
 _TIME_LINE = re.compile(r"^<!-- hubbot-status-time -->.*$", re.MULTILINE)
+# The Row cell of a problem: a detail that moves with the rows above it, not a change.
+_WHERE_OPEN, _WHERE_CLOSE = '<span class="hubbot-where">', "</span>"
+_WHERE = re.compile(re.escape(_WHERE_OPEN) + r"[^<]*" + re.escape(_WHERE_CLOSE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +54,8 @@ class HeldLine:
 
 
 def problem_key(problem: Problem) -> str:
-    """The identity of a problem across runs (row numbers move; the text and reason
-    of the row do not)."""
+    """The identity of a problem across runs (row numbers and the detail move; the text
+    and reason of the row do not)."""
     return "\x1f".join((problem.page, problem.table, problem.reason,
                         " ".join(problem.text.split())))
 
@@ -90,13 +94,17 @@ def _translations(edited: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def _notices(notices: Sequence[Notice]) -> list[str]:
+def _notices(notices: Sequence[Problem]) -> list[str]:
     lines = ["", "== Notices ==",
-             "Left as written on purpose (nothing to fix), for example a date inside a "
-             "translation unit, kept so that its translations stay current.",
+             "Read, repaired or left as written on purpose (nothing to fix): for example "
+             "a date inside a translation unit, kept so that its translations stay "
+             "current, or a row with more cells than the header.",
              '{| class="wikitable sortable"', "! Page !! Table !! Row !! Text !! Notice"]
     for n in sorted(notices, key=lambda n: (n.page, n.table, n.row or 0, n.reason)):
         row = str(n.row) if n.row is not None else "—"
+        if n.detail:
+            row += f" ({n.detail})"
+        row = _WHERE_OPEN + escape_param(row) + _WHERE_CLOSE  # moves with rows above it
         lines += ["|-", f"| {_link(n.page)} || {escape_param(n.table)} || {row} || "
                         f"{escape_param(' '.join(n.text.split())[:300])} || "
                         f"{escape_param(n.reason)}"]
@@ -106,7 +114,7 @@ def _notices(notices: Sequence[Notice]) -> list[str]:
 def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine],
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
                        docs_page: str | None = None, held: Sequence[HeldLine] = (),
-                       release_how: str = "", notices: Sequence[Notice] = (),
+                       release_how: str = "", notices: Sequence[Problem] = (),
                        translations: Mapping[str, str] | None = None) -> str:
     """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
     pages (``held``) are listed first, with ``release_how`` (wikitext hubbot builds from
@@ -142,6 +150,9 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                   "! Page !! Table !! Row !! Text !! Problem !! First seen"]
         for pr in sorted(problems, key=lambda p: (p.page, p.table, p.row or 0, p.reason)):
             row = str(pr.row) if pr.row is not None else "—"
+            if pr.detail:
+                row += f" ({pr.detail})"
+            row = _WHERE_OPEN + escape_param(row) + _WHERE_CLOSE
             lines += ["|-", f"| {_link(pr.page)} || {escape_param(pr.table)} || {row} || "
                             f"{escape_param(' '.join(pr.text.split())[:300])} || "
                             f"{escape_param(pr.reason)} || "
@@ -155,8 +166,11 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
 
 
 def same_content(old: str, new: str) -> bool:
-    """True when two status pages differ at most in their time line."""
-    return _TIME_LINE.sub("", old).rstrip() == _TIME_LINE.sub("", new).rstrip()
+    """True when two status pages differ at most in their time line and in where their
+    problems' rows are (row numbers)."""
+    def content(text: str) -> str:
+        return _WHERE.sub("", _TIME_LINE.sub("", text)).rstrip()
+    return content(old) == content(new)
 
 
 def splice_status(page_text: str, body: str, markers: Markers | None = None) -> str:

@@ -4,7 +4,10 @@ MediaWiki itself reads table markup line by line (``doTableStuff``): a line star
 ``{|`` opens a table, ``|-`` starts a row, ``|+`` is a caption, ``!`` header cells, ``|``
 data cells, ``|}`` closes; any other line continues the previous cell. This module does
 the same, after masking the spans where table syntax does not count (comments,
-``<nowiki>``/``<pre>``-like tags, template calls). Every piece is kept as offsets into
+``<nowiki>``/``<pre>``-like tags, template calls). ``{{!}}`` is ``|`` (MediaWiki expands
+the magic word before it reads tables): ``{{!}}-`` separates rows and ``{{!}}{{!}}``
+cells. A header row not followed by ``|-`` shares its ``<tr>`` with the data cells after
+it: those become a row of their own marked ``joined``. Every piece is kept as offsets into
 the original text, so callers can splice changes in and leave every other byte alone.
 Cell *content* is handed to mwparserfromhell by ``hubbot.core.parse``; a whole-page
 mwparserfromhell parse is superlinear on large tables, this scanner is linear.
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from hubbot.core.mask import Mask
+from hubbot.core.mask import PIPE, Mask
 
 _SPAN_ATTR = re.compile(r"\b(row|col)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 
@@ -48,6 +51,9 @@ class Row:
     end: int
     separator: int | None = None  # offset of the "|-" line, None if the row has none
     cells: list[Cell] = field(default_factory=list)
+    # data cells written right after the header row without a "|-": MediaWiki renders
+    # them in the header's <tr>; hubbot reads them as a row of their own
+    joined: bool = False
 
     @property
     def is_header(self) -> bool:
@@ -73,7 +79,9 @@ class Table:
 
 @lru_cache(maxsize=8)
 def _separator_pattern(seps: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"\[\[|\]\]|" + "|".join(re.escape(s) for s in seps))
+    pipe = r"(?:\||" + re.escape(PIPE) + ")"  # "{{!}}" is "|"
+    return re.compile(r"\[\[|\]\]|" + "|".join(re.escape(s).replace(r"\|", pipe)
+                                              for s in seps))
 
 
 def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str, ...],
@@ -133,6 +141,7 @@ class _Line(NamedTuple):
     end: int  # the newline ending it (or the end of the text)
     next: int  # where the next line starts
     head: str  # its first two characters that count ("" inside a masked span)
+    body: int  # where its cells start (after the "|" or "!" of ``head``)
 
 
 class _Scanner:
@@ -190,8 +199,11 @@ class _Scanner:
                 line_end = n if line_end < 0 else line_end
             lead = after if after < n and text[after] not in "\r\n" else lead
         next_pos = line_end + 1 if line_end < n else n
+        if text.startswith(PIPE, lead):  # "{{!}}-", "{{!}} a {{!}}{{!}} b"
+            return _Line(pos, lead, line_end, next_pos, "|" + text[lead + 5:lead + 6],
+                         lead + 5)
         head = text[lead:lead + 2] if not mask.covers(lead) else ""
-        return _Line(pos, lead, line_end, next_pos, head)
+        return _Line(pos, lead, line_end, next_pos, head, lead + 1)
 
     def run(self) -> list[Table]:
         n = len(self.text)
@@ -237,7 +249,7 @@ class _Scanner:
             return
         self._close_row(line.pos)
         self.table.tail_start = self.trivia if self.trivia is not None else line.pos
-        self.table.end = line.lead + 2  # the rest of the "|}" line is not the table's
+        self.table.end = line.body + 1  # the rest of the "|}" line is not the table's
         self.table.closed = True
         self.tables.append(self.table)
         self.table = self.row = self.cell = None
@@ -267,13 +279,20 @@ class _Scanner:
 
     def _cells(self, line: _Line, marker: str) -> None:
         assert self.table is not None
-        if self.row is None:
+        joined = marker == "|" and self._after_header()
+        if self.row is None or joined:
             start = self.trivia if self.trivia is not None else line.pos
-            self.row = Row(start=start, end=line.next)
+            self.row = Row(start=start, end=line.next, joined=joined)
             self.table.rows.append(self.row)
         seps = ("||", "!!") if marker == "!" else ("||",)
-        for s, e in _split_top_level(self.text, line.lead + 1, line.end, seps, self.mask):
+        for s, e in _split_top_level(self.text, line.body, line.end, seps, self.mask):
             self.cell = _make_cell(self.text, marker, s, e, self.mask)
             self.row.cells.append(self.cell)
         self.row.end = line.next
         self.trivia = None
+
+    def _after_header(self) -> bool:
+        """Data cells right after the table's header row, with no "|-" between."""
+        row, rows = self.row, self.table.rows if self.table else []
+        return (row is not None and len(row.cells) > 1 and row.is_header
+                and next((r for r in rows if r.cells), None) is row)

@@ -11,7 +11,7 @@ administrators mark it, hubbot never adds a marker.
 
 ``keep_units`` is the write path's rule on a translatable page (``translate = "keep"``,
 the default): a date inside a unit is left as written and a table whose rows cannot move
-without changing a unit is left in its order, each reported as a ``Notice``. Rows whose
+without changing a unit is left in its order, each reported as a notice (``records.notice``). Rows whose
 cells are their own units move whole, markers and all: their units do not change.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from hubbot.core.datecell import DateEdit, canonical
 from hubbot.core.read import ParsedTable
-from hubbot.core.records import Notice
+from hubbot.core.records import Problem, notice
 
 _OPEN = re.compile(r"<translate(?:\s[^>]*)?>")
 _CLOSE = "</translate>"
@@ -167,7 +167,7 @@ def _unit_at(here: list[Unit], starts: list[int], lo: int, hi: int) -> Unit | No
 
 
 def keep_units(pt: ParsedTable, page: str, units: list[Unit],
-               translate_blocks: list[Block]) -> list[Notice]:
+               translate_blocks: list[Block]) -> list[Problem]:
     """Drop the planned edits of ``pt`` that would change a translation unit, and say so.
 
     A date cell inside a unit keeps its date as written. When a unit or a ``<translate>``
@@ -185,7 +185,7 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
               and not (b.start <= first and b.end >= table.tail_start)]
     if not spans:
         return []
-    notices: list[Notice] = []
+    notices: list[Problem] = []
     kind = pt.kind.value
     unit_starts = [u.start for u in here]
     for pr in pt.rows:
@@ -197,7 +197,7 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
             continue
         pr.date_edit = None
         date_text = getattr(pr.record, "date_text", "")
-        notices.append(Notice(
+        notices.append(notice(
             page, kind, pr.number, date_text,
             f"date left as written (the page style is {canonical(pr)!r}): it is in "
             f"translation unit T:{unit.name}, and rewriting it would outdate its "
@@ -214,7 +214,7 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
         whole = [u for u in here if u.start <= table.start and u.end >= table.end]
         why = (f"the table is one translation unit (T:{whole[0].name})" if whole
                else f"{across[0]} runs across its rows")
-        notices.append(Notice(page, kind, None, "",
+        notices.append(notice(page, kind, None, "",
                               f"table not sorted: {why}; moving its rows would outdate "
                               "translations"))
     return notices

@@ -239,6 +239,25 @@ def slow_flatten(cleaned: str) -> Flat:
 
 
 
+# What must never reach an editor in a problem: the placeholder for opaque templates,
+# private-use characters, control characters (link brackets of ``Flat.marked``).
+_PLACEHOLDERS = re.compile("[\ufffc\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff"
+                           "\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+QUOTE_LIMIT = 120
+
+
+def quote(wikitext: str, limit: int = QUOTE_LIMIT) -> str:
+    """What an editor wrote, for a problem or notice: the visible text where hubbot can
+    read all of it, else the wikitext itself (without Translate's markup), on one line and
+    shortened with an ellipsis; never a placeholder."""
+    flat = flatten(wikitext)
+    text = flat.shown
+    if flat.opaque or OPAQUE in text:
+        text = strip_translate(wikitext)
+    text = " ".join(_PLACEHOLDERS.sub("", text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 _TRAILING_LINKS = re.compile(
     "\\(\\s*" + LINK_OPEN + "[^" + LINK_CLOSE + "]*" + LINK_CLOSE
     + "(?:\\s*[,;/·|]?\\s*(?:and\\s+)?" + LINK_OPEN + "[^" + LINK_CLOSE + "]*" + LINK_CLOSE

@@ -329,6 +329,17 @@ def test_meta_templates_and_translate_shim(render, wikitext, html_part):
 GOLDEN = [c for c in CASES if (c / "expected.wikitext").is_file()]
 
 
+def _repaired(rows: list[tuple[list[str], list[str]]]) -> list[tuple[list[str], list[str]]]:
+    """The one repair hubbot makes to a table's rows: data cells MediaWiki rendered in the
+    header's row (no ``|-`` after the header) become their own row."""
+    if rows and "th" in rows[0][0] and "td" in rows[0][0]:
+        tags, texts = rows[0]
+        k = tags.index("td")
+        if "th" not in tags[k:]:
+            return [(tags[:k], texts[:k]), (tags[k:], texts[k:]), *rows[1:]]
+    return rows
+
+
 @pytest.mark.parametrize("case", GOLDEN, ids=[c.name for c in GOLDEN])
 def test_golden_output_renders_the_same_rows(case, render):
     """What hubbot must write renders as tables with the same rows as the page it read:
@@ -337,7 +348,7 @@ def test_golden_output_renders_the_same_rows(case, render):
     text, _ = load(case)
     with open(case / "expected.wikitext", encoding="utf-8", newline="") as fh:
         out = fh.read()
-    before = [table_rows(render(text[s:e])) for s, e in scan_tables(text)]
+    before = [_repaired(table_rows(render(text[s:e]))) for s, e in scan_tables(text)]
     after = [table_rows(render(out[s:e])) for s, e in scan_tables(out)]
     assert len(before) == len(after)
     for rows_in, rows_out in zip(before, after, strict=True):
