@@ -5,7 +5,10 @@ understand becomes a ``Problem`` naming the page, table and row, and the row is 
 renderer leaves it where it is). Regions come from ``regions``, tables from the line
 scanner in ``tables``, rows are read by ``read``; the row order a write would give is
 checked here too (``order``), so a section hubbot must leave unsorted is reported by
-every command, not only by a write.
+every command, not only by a write. The options in a region's start marker
+(``options``) are read here, once: a table whose marker holds a word hubbot does not
+know gets a problem and no options (``ParsedTable.options`` None), and is left exactly as
+it is.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubbot.core.datecell import plan_date_edit
 from hubbot.core.mask import Mask
+from hubbot.core.options import DateStyle, OptionError, TableOptions, read_options, resolve
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
 from hubbot.core.readers import READERS
@@ -43,6 +47,8 @@ class ParsedPage:
     problems: list[Problem]
     regions: dict[str, Region]
     region_errors: dict[str, str]
+    # the options in effect per region (None: the marker's options are bad)
+    options: dict[str, TableOptions | None] = field(default_factory=dict)
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -112,6 +118,27 @@ def _regions(text: str, title: str, markers: Markers | None,
     return regions, errors
 
 
+def _options(title: str, text: str, regions: dict[str, Region],
+             defaults: Mapping[Kind, Mapping[str, str]] | None,
+             problems: list[Problem]) -> dict[str, TableOptions | None]:
+    """The options in effect for each region's table; None (and a problem naming the
+    page, the marker and each bad word) when its marker holds words hubbot does not
+    know: that table is then left exactly as it is, no default applied."""
+    out: dict[str, TableOptions | None] = {}
+    for name, region in regions.items():
+        kind = Kind(name)
+        try:
+            marker = read_options(region.options, kind)
+        except OptionError as exc:
+            out[name] = None
+            problems.append(Problem(title, name, None, text[region.start:region.end],
+                                    f"{exc}; the {name} table is left exactly as it is "
+                                    "until its start marker is fixed"))
+            continue
+        out[name] = resolve(kind, marker, (defaults or {}).get(kind))
+    return out
+
+
 def _duplicates(page: str, pt: ParsedTable) -> None:
     """A second row with the key of an earlier one is a problem, never merged: both
     records stay (the summary counts both; removing one is a change), and the app does
@@ -130,11 +157,11 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
                                    f"duplicate {what} {key!r} (same as row {first.number})"))
 
 
-def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
+def _plan_dates(page: str, text: str, pt: ParsedTable, style: DateStyle) -> None:
     for pr in pt.rows:
         if pr.record is None:
             continue
-        edit = plan_date_edit(text, pr)
+        edit = plan_date_edit(text, pr, style)
         if isinstance(edit, str):
             pr.problems.append(Problem(page, pt.kind.value, pr.number,
                                        pr.record.date_text if hasattr(pr.record, "date_text")
@@ -145,10 +172,15 @@ def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
 
 def parse_page(text: str, title: str, *, context_year: int | None = None,
                markers: Markers | None = None,
-               stage_aliases: Mapping[str, Stage] | None = None) -> ParsedPage:
-    """Parse ``text`` (the wikitext of page ``title``). Never raises on bad wikitext."""
+               stage_aliases: Mapping[str, Stage] | None = None,
+               default_options: Mapping[Kind, Mapping[str, str]] | None = None
+               ) -> ParsedPage:
+    """Parse ``text`` (the wikitext of page ``title``). Never raises on bad wikitext.
+    ``default_options`` are the config's options per table kind (``{"sort":
+    "newest"}``, checked by ``options.read_options``); a region's marker wins."""
     with _no_gc_pauses():
-        return _parse_page(text, title, context_year, markers, stage_aliases)
+        return _parse_page(text, title, context_year, markers, stage_aliases,
+                           default_options)
 
 
 @contextmanager
@@ -166,9 +198,11 @@ def _no_gc_pauses() -> Iterator[None]:
 
 
 def _parse_page(text: str, title: str, context_year: int | None, markers: Markers | None,
-                stage_aliases: Mapping[str, Stage] | None) -> ParsedPage:
+                stage_aliases: Mapping[str, Stage] | None,
+                default_options: Mapping[Kind, Mapping[str, str]] | None) -> ParsedPage:
     problems: list[Problem] = []
     regions, region_errors = _regions(text, title, markers, problems)
+    options = _options(title, text, regions, default_options, problems)
     parsed_tables: list[ParsedTable] = []
     for table in find_tables(text, Mask(text)):
         found = _classify(text, table)
@@ -183,8 +217,12 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
         pt = ParsedTable(kind, table, columns, width, rows, inside)
         _duplicates(title, pt)
         if inside is not None and kind in SORT_KEYS:
-            _plan_dates(title, text, pt)
-            pt.order, pt.problems = plan_order(pt, title)
+            pt.options = options.get(kind)
+            if pt.options is None:  # bad options: left exactly as it is
+                pt.order = list(range(len(rows)))
+            else:
+                _plan_dates(title, text, pt, pt.options.dates)
+                pt.order, pt.problems = plan_order(pt, title, pt.options.sort)
         for pr in rows:
             problems.extend(pr.problems)
         problems.extend(pt.problems)
@@ -195,4 +233,4 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             problems.append(Problem(title, name, None, text[region.inner_start:
                                     region.inner_end].strip()[:200],
                                     f"no {name} table in the region"))
-    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors)
+    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, options)
