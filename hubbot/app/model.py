@@ -72,6 +72,9 @@ class RunReport:
     # Content pages not read: unchanged since the state recorded them, so they were not
     # planned again (their outcome and problems are those of the run that last read them).
     not_read: list[str] = field(default_factory=list)
+    # the options in effect per owned table read in this run, one line each
+    # ("Hubs: events table: sort=newest dates=mdy"; ``ParsedPage.option_lines``)
+    options: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[PageResult]:

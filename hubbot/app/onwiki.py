@@ -64,7 +64,7 @@ def post_review(config: Config, backend: Backend, report: RunReport, *, today: d
     text = render_review(rid=rid, edits=edits, revisions=revisions,
                          changes=[str(c) for c in report.changes],
                          problems=[str(p) for p in report.problems], today=today,
-                         notes=notes)
+                         notes=notes, options=report.options)
     page = backend.fetch([title])[title]
     if not page.exists:
         raise PageError(title, "the review page does not exist: create it once (any "

@@ -88,7 +88,8 @@ class Planner:
     def parse(self, pc: PageConfig, page: PageText) -> ParsedPage:
         return parse_page(page.text, pc.title, context_year=pc.context_year,
                           markers=self.config.markers,
-                          stage_aliases=self.config.stage_aliases)
+                          stage_aliases=self.config.stage_aliases,
+                          default_options=self.config.table_options)
 
     def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
         """Refuse a write when a table lost more than the allowed share of its rows since
@@ -145,6 +146,7 @@ class Planner:
             return
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
+        report.options.extend(parsed.option_lines())
         old = state.pages.get(pc.title)
         if old is None:
             done = "recorded" if self.records else "read (a dry run records nothing)"
@@ -187,7 +189,8 @@ class Planner:
 
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
-        summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
+        summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback,
+                            how=parsed.option_effects())
         text = new_text_of(parsed, page.text)
         records = self._saved_records(pc, page, text, parsed) if self.records else {}
         return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild)

@@ -105,7 +105,8 @@ def read_configured(config: Config, where: Where) -> list[ParsedPage]:
         if not page.exists:
             raise UsageError(f"{pc.title}: page does not exist")
         parsed.append(parse_page(page.text, pc.title, context_year=pc.context_year,
-                                 markers=config.markers, stage_aliases=config.stage_aliases))
+                                 markers=config.markers, stage_aliases=config.stage_aliases,
+                                 default_options=config.table_options))
     return parsed
 
 

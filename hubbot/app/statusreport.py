@@ -53,7 +53,8 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
     body = render_status_page(
         outcome=outcome_line(report), run_time=now.strftime("%Y-%m-%d %H:%M UTC"),
         pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
-        problems=report.problems, first_seen=seen, docs_page=config.docs_page)
+        problems=report.problems, first_seen=seen, docs_page=config.docs_page,
+        options=report.options)
 
     def build(fresh: PageText) -> tuple[str, None]:
         try:

@@ -62,14 +62,15 @@ class TableOptions:
         """``sort=newest dates=mdy``: every option of the kind, as a marker writes it."""
         return " ".join(f"{name}={getattr(self, name).value}" for name in WORDS[kind])
 
-    def effects(self, kind: Kind) -> list[str]:
-        """What the options not at their built-in default make hubbot do, in words for
-        an edit summary: ``sorted newest first``, ``dates as November 27, 2021``."""
+    def effects(self, kind: Kind, *, moved: bool, dated: bool) -> list[str]:
+        """What an option not at its built-in default made hubbot do, in words for an
+        edit summary (``sorted newest first``, ``dates as November 27, 2021``): the sort
+        when rows ``moved``, the date style when dates were rewritten (``dated``)."""
         default = DEFAULTS[kind]
         out = []
-        if self.sort != default.sort:
+        if moved and self.sort != default.sort:
             out.append(_SORT_WORDS[self.sort])
-        if Kind.EVENTS == kind and self.dates != default.dates:
+        if dated and kind == Kind.EVENTS and self.dates != default.dates:
             out.append(_DATE_WORDS[self.dates])
         return out
 

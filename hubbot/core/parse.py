@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from hubbot.core.datecell import plan_date_edit
+from hubbot.core.datecell import DateEdit, plan_date_edit
 from hubbot.core.mask import Mask
 from hubbot.core.options import DateStyle, OptionError, TableOptions, read_options, resolve
 from hubbot.core.order import SORT_KEYS, plan_order
@@ -65,6 +65,29 @@ class ParsedPage:
     @property
     def interviews(self) -> list[Interview]:
         return self.records(Kind.INTERVIEWS)
+
+    def option_lines(self) -> list[str]:
+        """The options in effect per owned table, one line each, for the reviews and
+        the report page: ``Hubs: events table: sort=newest dates=mdy``."""
+        lines = []
+        for name in sorted(self.options):
+            opts = self.options[name]
+            how = (opts.describe(Kind(name)) if opts is not None else
+                   "its marker's options are not understood: left exactly as it is")
+            lines.append(f"{self.title}: {name} table: {how}")
+        return lines
+
+    def option_effects(self) -> list[str]:
+        """What options not at their default make this write do (``sorted newest
+        first``): the words an edit summary adds."""
+        out: list[str] = []
+        for t in self.tables:
+            if t.options is None or t.region is None:
+                continue
+            moved = t.order is not None and t.order != sorted(t.order)
+            dated = any(isinstance(r.date_edit, DateEdit) for r in t.rows)
+            out += t.options.effects(t.kind, moved=moved, dated=dated)
+        return list(dict.fromkeys(out))
 
     def unreadable_rows(self, kind: Kind) -> int:
         """Rows of ``kind`` tables that gave no record."""
@@ -131,7 +154,7 @@ def _options(title: str, text: str, regions: dict[str, Region],
             marker = read_options(region.options, kind)
         except OptionError as exc:
             out[name] = None
-            problems.append(Problem(title, name, None, text[region.start:region.end],
+            problems.append(Problem(title, name, None, text[region.start:region.inner_start],
                                     f"{exc}; the {name} table is left exactly as it is "
                                     "until its start marker is fixed"))
             continue

@@ -57,8 +57,9 @@ def parse_revisions(value: str) -> dict[str, int]:
 
 def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str, int | None],
                   changes: Sequence[str], problems: Sequence[str], today: date,
-                  notes: Sequence[str] = ()) -> str:
-    """The whole text of a review page for a pending change."""
+                  notes: Sequence[str] = (), options: Sequence[str] = ()) -> str:
+    """The whole text of a review page for a pending change; ``options`` are the
+    options in effect per table, one line each."""
     lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
              f"|revisions={escape_param(format_revisions(revisions))}"
              f"|created={today.isoformat()}}}}}",
@@ -67,6 +68,8 @@ def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str
              ""]
     if notes:
         lines += ["== Notes =="] + [f"* {escape_param(n)}" for n in notes] + [""]
+    if options:
+        lines += ["== Options in effect =="] + [f"* {escape_param(o)}" for o in options] + [""]
     lines += ["== Changes since the last run =="]
     lines += [f"* {escape_param(c)}" for c in changes] or ["* none"]
     if problems:

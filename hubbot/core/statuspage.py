@@ -51,8 +51,9 @@ def _link(title: str) -> str:
 
 def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine],
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
-                       docs_page: str | None = None) -> str:
-    """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date."""
+                       docs_page: str | None = None, options: Sequence[str] = ()) -> str:
+    """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date;
+    ``options`` are the options in effect per table, one line each."""
     attention = [p for p in pages if p.outcome in ATTENTION]
     lines = [
         f"<!-- hubbot-status-time -->Last change of this report: {escape_param(run_time)}",
@@ -84,6 +85,9 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                             f"{escape_param(pr.reason)} || "
                             f"{escape_param(first_seen.get(problem_key(pr), ''))}"]
         lines.append("|}")
+    if options:
+        lines += ["", "== Options in effect =="]
+        lines += [f"* {escape_param(o)}" for o in sorted(options)]
     return "\n".join(lines) + "\n"
 
 
