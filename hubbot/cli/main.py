@@ -63,10 +63,13 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
         out.write_json({"page": title, "events": [event_to_json(e) for e in parsed.events],
                         "hubs": [hub_to_json(h) for h in parsed.hubs],
                         "interviews": [interview_to_json(i) for i in parsed.interviews],
-                        "problems": [problem_to_json(p) for p in parsed.problems]})
+                        "problems": [problem_to_json(p) for p in parsed.problems],
+                        "options": parsed.option_lines()})
         return 0
     out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
             f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems")
+    for line in parsed.option_lines():
+        out.log(f"options: {line}")
     for problem in parsed.problems:
         out.log(str(problem))
     return 0
