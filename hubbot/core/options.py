@@ -62,24 +62,24 @@ class TableOptions:
         """``sort=newest dates=mdy``: every option of the kind, as a marker writes it."""
         return " ".join(f"{name}={getattr(self, name).value}" for name in WORDS[kind])
 
-    def effects(self, kind: Kind, *, moved: bool, dated: bool) -> list[str]:
+    def effects(self, *, moved: bool, dated: bool) -> list[str]:
         """What an option not at its built-in default made hubbot do, in words for an
         edit summary (``sorted newest first``, ``dates as November 27, 2021``): the sort
-        when rows ``moved``, the date style when dates were rewritten (``dated``)."""
-        default = DEFAULTS[kind]
+        when rows ``moved``, the date style when dates were rewritten (``dated``).
+        ``none`` and ``keep`` make hubbot do less, never something to name."""
         out = []
-        if moved and self.sort != default.sort:
+        if moved and self.sort in _SORT_WORDS:
             out.append(_SORT_WORDS[self.sort])
-        if dated and kind == Kind.EVENTS and self.dates != default.dates:
+        if dated and self.dates in _DATE_WORDS:
             out.append(_DATE_WORDS[self.dates])
         return out
 
 
-_SORT_WORDS = {Sort.OLDEST: "sorted oldest first", Sort.NEWEST: "sorted newest first",
-               Sort.TYPE: "sorted by type", Sort.NONE: "rows left in their order"}
-_DATE_WORDS = {DateStyle.DMY: "dates as 27 November 2021",
-               DateStyle.MDY: "dates as November 27, 2021",
-               DateStyle.ISO: "dates as 2021-11-27", DateStyle.KEEP: "dates left as written"}
+# The words an edit summary gives the options that make hubbot do something other than
+# its built-in default (``oldest``/``type``, ``dmy``).
+_SORT_WORDS = {Sort.NEWEST: "sorted newest first"}
+_DATE_WORDS = {DateStyle.MDY: "dates as November 27, 2021",
+               DateStyle.ISO: "dates as 2021-11-27"}
 
 DEFAULTS: dict[Kind, TableOptions] = {
     Kind.EVENTS: TableOptions(Sort.OLDEST, DateStyle.DMY),

@@ -86,7 +86,7 @@ class ParsedPage:
                 continue
             moved = t.order is not None and t.order != sorted(t.order)
             dated = any(isinstance(r.date_edit, DateEdit) for r in t.rows)
-            out += t.options.effects(t.kind, moved=moved, dated=dated)
+            out += t.options.effects(moved=moved, dated=dated)
         return list(dict.fromkeys(out))
 
     def unreadable_rows(self, kind: Kind) -> int:
