@@ -214,3 +214,30 @@ def test_unknown_stage_and_empty_types_are_not_written():
     known = Hub("na", "North America", frozenset({HubType.THEMATIC}), Stage.PAUSED, "Paused")
     out = render_hub_status(page, known, today=date(2026, 11, 25))
     assert "stage=paused" in out and "type=thematic" in out
+
+
+HUB_ROWS = st.lists(st.tuples(
+    st.sampled_from(["Regional", "Thematic", "Linguistic", "Regional, Thematic", "?"]),
+    st.sampled_from(["North America", "Central and Eastern Europe", "Language Diversity",
+                     "[[Wikimedia CEE Hub|CEE]]", "ESEAP", ""]),
+    STATUSES), max_size=7)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HUB_ROWS, st.sampled_from(["", "sort=type", "sort=none", "SORT = None",
+                                  "sort=newest", "dates=mdy"]), st.sampled_from(["\n", "\r\n"]))
+def test_registry_options_write_stably_and_touch_nothing_outside(rows, options, newline):
+    body = "".join(f"|-\n| {t} || {s} || || {st_} || x\n" for t, s, st_ in rows)
+    text = ("Intro.\n<!-- hubbot:hubs start " + options + " -->\n{| class=\"wikitable\"\n"
+            "! Type !! Scope !! Rough map !! Status !! Details\n" + body
+            + "|}\n<!-- hubbot:hubs end -->\nOutro.\n").replace("\n", newline)
+    parsed = parse_page(text, "Hubs/Ongoing")
+    out = render_page(parsed)
+    region = parsed.regions["hubs"]
+    assert out[:region.inner_start] == text[:region.inner_start]
+    assert out[len(out) - (len(text) - region.inner_end):] == text[region.inner_end:]
+    again = parse_page(out, "Hubs/Ongoing")
+    assert render_page(again) == out
+    assert sorted(map(repr, again.hubs)) == sorted(map(repr, parsed.hubs))
+    if parsed.options["hubs"] is None or "none" in options.casefold():
+        assert out == text  # bad options, or sort=none: the registry stays as it is
