@@ -67,8 +67,18 @@ def event_rows(draw) -> str:
     return "".join(body)
 
 
-def events_page(body: str, newline: str = "\n") -> str:
-    text = ("Intro <!--T:1-->.\n<!-- hubbot:events start -->\n{| class=\"wikitable\"\n"
+# Every combination of the options an events marker may carry, in tolerant spellings too.
+OPTIONS = st.sampled_from([
+    " ".join(w for w in (s, d) if w)
+    for s in ("", "sort=oldest", "sort=newest", "sort=none", "Sort = Newest")
+    for d in ("", "dates=dmy", "dates=mdy", "dates=iso", "dates=keep", "DATES=MDY")])
+BAD_OPTIONS = st.sampled_from(["sort=newst", "dates=us", "order=newest", "newest",
+                               "sort=newest sort=none", "sort=type", "dates=mdy colour=red"])
+
+
+def events_page(body: str, newline: str = "\n", options: str = "") -> str:
+    text = (f"Intro <!--T:1-->.\n<!-- hubbot:events start {options} -->\n"
+            "{| class=\"wikitable\"\n"
             "! Date !! Event\n" + body + "|}\n<!-- hubbot:events end -->\nOutro.\n")
     return text.replace("\n", newline)
 
@@ -107,9 +117,9 @@ def test_no_table_soup_crashes_the_parser_or_loses_rows(soup):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(event_rows(), st.sampled_from(["\n", "\r\n"]))
-def test_no_row_is_lost_and_every_row_is_accounted_for(body, newline):
-    text = events_page(body, newline)
+@given(event_rows(), st.sampled_from(["\n", "\r\n"]), OPTIONS)
+def test_no_row_is_lost_and_every_row_is_accounted_for(body, newline, options):
+    text = events_page(body, newline, options)
     parsed = parse_page(text, "Hubs")
     (table,) = [t for t in parsed.tables if t.kind == "events"]
     scanned = find_tables(text)[0].rows
@@ -125,22 +135,52 @@ def test_no_row_is_lost_and_every_row_is_accounted_for(body, newline):
     assert kinds == sorted(r.kind for r in table.rows)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(event_rows(), st.sampled_from(["\n", "\r\n"]))
-def test_write_then_reparse_is_stable(body, newline):
-    text = events_page(body, newline)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(event_rows(), st.sampled_from(["\n", "\r\n"]), OPTIONS)
+def test_write_then_reparse_is_stable(body, newline, options):
+    text = events_page(body, newline, options)
     parsed = parse_page(text, "Hubs")
     out = render_page(parsed)
     again = parse_page(out, "Hubs")
     assert render_page(again) == out
     assert _events(again) == _events(parsed)
     assert _row_problems(again) == _row_problems(parsed)
+    assert again.options == parsed.options and parsed.options["events"] is not None
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(event_rows(), st.text(max_size=60).filter(lambda s: "<!--" not in s and "{|" not in s))
-def test_bytes_outside_the_region_are_untouched(body, outside):
-    text = outside + "\n" + events_page(body) + outside
+@given(event_rows(), st.sampled_from(["\n", "\r\n"]), OPTIONS)
+def test_the_written_order_and_dates_follow_the_options(body, newline, options):
+    """After a write, every section hubbot may sort is in the option's order, and every
+    date it may rewrite is in the option's style (re-planning moves and rewrites
+    nothing), whatever the option."""
+    parsed = parse_page(render_page(parse_page(events_page(body, newline, options),
+                                               "Hubs")), "Hubs")
+    (table,) = [t for t in parsed.tables if t.kind == "events"]
+    assert table.order == list(range(len(table.rows)))
+    assert all(r.date_edit is None for r in table.rows)
+    if "keep" in options:  # dates stay as written: the text of every date cell is kept
+        before = parse_page(events_page(body, newline, options), "Hubs")
+        assert sorted(e.date_text for e in before.events) == \
+            sorted(e.date_text for e in parsed.events)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(event_rows(), st.sampled_from(["\n", "\r\n"]), BAD_OPTIONS)
+def test_bad_options_leave_the_table_exactly_as_it_is(body, newline, options):
+    text = events_page(body, newline, options)
+    parsed = parse_page(text, "Hubs")
+    assert parsed.options["events"] is None
+    assert any("left exactly as it is" in p.reason and options.split()[0] in p.text
+               for p in parsed.problems)
+    assert render_page(parsed) == text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(event_rows(), st.text(max_size=60).filter(lambda s: "<!--" not in s and "{|" not in s),
+       st.one_of(OPTIONS, BAD_OPTIONS))
+def test_bytes_outside_the_region_are_untouched(body, outside, options):
+    text = outside + "\n" + events_page(body, options=options) + outside
     parsed = parse_page(text, "Hubs")
     if parsed.region_errors:
         return
@@ -181,3 +221,30 @@ def test_unknown_stage_and_empty_types_are_not_written():
     known = Hub("na", "North America", frozenset({HubType.THEMATIC}), Stage.PAUSED, "Paused")
     out = render_hub_status(page, known, today=date(2026, 11, 25))
     assert "stage=paused" in out and "type=thematic" in out
+
+
+HUB_ROWS = st.lists(st.tuples(
+    st.sampled_from(["Regional", "Thematic", "Linguistic", "Regional, Thematic", "?"]),
+    st.sampled_from(["North America", "Central and Eastern Europe", "Language Diversity",
+                     "[[Wikimedia CEE Hub|CEE]]", "ESEAP", ""]),
+    STATUSES), max_size=7)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HUB_ROWS, st.sampled_from(["", "sort=type", "sort=none", "SORT = None",
+                                  "sort=newest", "dates=mdy"]), st.sampled_from(["\n", "\r\n"]))
+def test_registry_options_write_stably_and_touch_nothing_outside(rows, options, newline):
+    body = "".join(f"|-\n| {t} || {s} || || {st_} || x\n" for t, s, st_ in rows)
+    text = ("Intro.\n<!-- hubbot:hubs start " + options + " -->\n{| class=\"wikitable\"\n"
+            "! Type !! Scope !! Rough map !! Status !! Details\n" + body
+            + "|}\n<!-- hubbot:hubs end -->\nOutro.\n").replace("\n", newline)
+    parsed = parse_page(text, "Hubs/Ongoing")
+    out = render_page(parsed)
+    region = parsed.regions["hubs"]
+    assert out[:region.inner_start] == text[:region.inner_start]
+    assert out[len(out) - (len(text) - region.inner_end):] == text[region.inner_end:]
+    again = parse_page(out, "Hubs/Ongoing")
+    assert render_page(again) == out
+    assert sorted(map(repr, again.hubs)) == sorted(map(repr, parsed.hubs))
+    if parsed.options["hubs"] is None or "none" in options.casefold():
+        assert out == text  # bad options, or sort=none: the registry stays as it is

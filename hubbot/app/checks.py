@@ -22,6 +22,7 @@ _KNOWN = {
     "review": {"page", "approvers", "approver_groups", "trigger_page",
                "trigger_interval_minutes"},
     "status_page": {"title", "docs_page"},
+    "options": {"events", "hubs"},
 }
 
 

@@ -21,6 +21,7 @@ from hubbot.app.checks import (
     string,
     table,
 )
+from hubbot.core.options import OptionError, read_options
 from hubbot.core.records import Kind, Stage
 from hubbot.core.regions import Markers
 from hubbot.core.vocabulary import parse_aliases
@@ -90,6 +91,9 @@ class Config:
     status_page: str | None = None  # the on-wiki report of the last run
     docs_page: str | None = None  # the bot's documentation page, linked from summaries
     operator: str | None = None  # who runs the bot, as the documentation page names them
+    # wiki-wide default options per table kind ([options] events = "sort=newest"); the
+    # options in a table's start marker win
+    table_options: Mapping[Kind, Mapping[str, str]] = field(default_factory=dict)
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
@@ -246,7 +250,24 @@ def load_config(path: Path | str) -> Config:
         review=review_cfg,
         stage_aliases=_aliases(status.get("aliases", {}), where),
         **_status_page(table(data, "status_page", where), titles, where),
+        table_options=_table_options(table(data, "options", where), where),
     )
+
+
+def _table_options(section: dict[str, Any], where: str) -> dict[Kind, dict[str, str]]:
+    """``[options]``: per table kind, the options every table of that kind gets unless
+    its start marker says otherwise, written as in the marker (``events = "sort=newest
+    dates=mdy"``)."""
+    out: dict[Kind, dict[str, str]] = {}
+    for key, value in section.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: [options] {key} must be a string of options "
+                              '("sort=newest dates=mdy")')
+        try:
+            out[Kind(key)] = read_options(value, Kind(key))
+        except OptionError as exc:
+            raise ConfigError(f"{where}: [options] {key}: {exc}") from None
+    return out
 
 
 def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:

@@ -78,6 +78,9 @@ class RunReport:
     # planned again (their outcome and problems are those of the run that last read them).
     not_read: list[str] = field(default_factory=list)
     reverts: list[str] = field(default_factory=list)  # reverts found in this run (titles)
+    # the options in effect per owned table read in this run, one line each
+    # ("Hubs: events table: sort=newest dates=mdy"; ``ParsedPage.option_lines``)
+    options: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[PageResult]:

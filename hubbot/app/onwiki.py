@@ -72,7 +72,8 @@ def post_review(config: Config, backend: Backend, report: RunReport, *, today: d
                          notes=notes, held=[p.line() for p in report.pages
                                             if p.outcome is Outcome.HELD],
                          notices=[str(n) for n in report.notices],
-                         units_allowed=units_allowed, units_changed=report.units_changed)
+                         units_allowed=units_allowed, units_changed=report.units_changed,
+                         options=report.options)
     page = backend.fetch([title])[title]
     if not page.exists:
         raise PageError(title, "the review page does not exist: create it once (any "

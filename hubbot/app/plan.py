@@ -96,7 +96,8 @@ class Planner:
         return parse_page(page.text, pc.title, context_year=pc.context_year,
                           markers=self.config.markers,
                           stage_aliases=self.config.stage_aliases,
-                          allow_unit_changes=self.allows_unit_changes(pc))
+                          allow_unit_changes=self.allows_unit_changes(pc),
+                          default_options=self.config.table_options)
 
     def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
         """Refuse a write when a table lost more than the allowed share of its rows since
@@ -154,6 +155,7 @@ class Planner:
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
         report.notices.extend(parsed.notices)
+        report.options.extend(parsed.option_lines())
         old = state.pages.get(pc.title)
         if old is None:
             done = "recorded" if self.records else "read (a dry run records nothing)"
@@ -205,7 +207,8 @@ class Planner:
 
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
-        summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback)
+        summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback,
+                            how=parsed.option_effects())
         text = new_text_of(parsed, page.text)
         records = self._saved_records(pc, page, text, parsed) if self.records else {}
         units = tuple(changed_units(page.text, text)) if text != page.text and \

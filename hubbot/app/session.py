@@ -106,7 +106,8 @@ def read_configured(config: Config, where: Where) -> list[ParsedPage]:
             raise UsageError(f"{pc.title}: page does not exist")
         parsed.append(parse_page(page.text, pc.title, context_year=pc.context_year,
                                  markers=config.markers, stage_aliases=config.stage_aliases,
-                                 allow_unit_changes=pc.allow_unit_changes))
+                                 allow_unit_changes=pc.allow_unit_changes,
+                                 default_options=config.table_options))
     return parsed
 
 

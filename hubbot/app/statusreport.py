@@ -95,7 +95,8 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
         problems=report.problems, first_seen=seen, docs_page=config.docs_page,
         held=held_lines(state, label), release_how=release_hint(config),
         notices=report.notices,
-        translations=remember_translation_edits(config, state, report, today))
+        translations=remember_translation_edits(config, state, report, today),
+        options=report.options)
 
     def build(fresh: PageText) -> tuple[str, None]:
         try:

@@ -77,11 +77,14 @@ def cmd_parse(args: argparse.Namespace, out: Output) -> int:
                         "interviews": [interview_to_json(i) for i in parsed.interviews],
                         "problems": [problem_to_json(p) for p in parsed.problems],
                         "notices": [problem_to_json(n) for n in parsed.notices],
-                        "tables": [table_to_json(t) for t in parsed.tables]})
+                        "tables": [table_to_json(t) for t in parsed.tables],
+                        "options": parsed.option_lines()})
         return 0
     out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
             f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems"
             + (f", {len(parsed.notices)} notices" if parsed.notices else ""))
+    for line in parsed.option_lines():
+        out.log(f"options: {line}")
     for problem in [*parsed.problems, *parsed.notices]:
         out.log(str(problem))
     return 0

@@ -78,6 +78,9 @@ def print_report(report: RunReport, out: Output, mode: Mode) -> None:
     """Notes, changes, problems, one line per page (and diffs in a dry run)."""
     for note in report.notes:
         out.log(note, kind="note")
+    if mode is Mode.DRY_RUN:
+        for line in report.options:
+            out.log(f"options: {line}", kind="options")
     for change in report.changes:
         out.log(f"change: {change}", kind="change", page=change.page)
     for problem in report.problems:

@@ -14,6 +14,8 @@ def review_markdown(report: RunReport, config_name: str) -> str:
         lines += [f"- {p.line()}" for p in held] + [""]
     if report.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
+    if report.options:
+        lines += ["## Options in effect", ""] + [f"- {o}" for o in report.options] + [""]
     lines += ["## Changes since the last run", ""]
     lines += [f"- {c}" for c in report.changes] or ["- none"]
     lines.append("")

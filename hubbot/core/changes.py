@@ -180,11 +180,13 @@ _COUNTED = {"event added": ("+", "event"), "event removed": ("-", "event"),
 
 
 def summarize(changes: Sequence[Change], *, prefix: str = "hubbot", limit: int = 3,
-              fallback: str = "normalize tables", max_len: int = 480) -> str:
+              fallback: str = "normalize tables", max_len: int = 480,
+              how: Sequence[str] = ()) -> str:
     """An edit summary: stable prefix, counts, and the first few names.
 
     ``"hubbot: +1 event (Hubs Global Conversations, 12 March 2022); CEE Hub: planning →
     pilot"``. With no record changes, the summary says what the edit does (``fallback``).
+    ``how`` ends it with what a table's options made the edit do ("sorted newest first").
     """
     parts: list[str] = []
     for kind, (sign, noun) in _COUNTED.items():
@@ -199,4 +201,5 @@ def summarize(changes: Sequence[Change], *, prefix: str = "hubbot", limit: int =
     parts.extend(c.text for c in moves[:limit])
     if len(moves) > limit:
         parts.append(f"+{len(moves) - limit} more hub changes")
-    return plain_summary(f"{prefix}: " + ("; ".join(parts) if parts else fallback), max_len)
+    parts = parts or [fallback]
+    return plain_summary(f"{prefix}: " + "; ".join([*parts, *how]), max_len)

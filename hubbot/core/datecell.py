@@ -1,6 +1,7 @@
 """Where in a date cell's bytes the date is written, and its canonical replacement.
 
-A date cell is rewritten only when its visible text is not the canonical style, and
+A date cell is rewritten only when its visible text is not the canonical style (the
+table's ``dates`` option: dmy by default, mdy, iso; ``keep`` never rewrites), and
 then only the bytes of the date itself: a wrapper (``{{nowrap|…}}``, ``{{Sort|key|…}}``,
 a ``<tvar>``, a ``<span>``), a ``<ref>``, a comment or a direction mark around it stays.
 The date must be one plain run of text in the cell (no markup inside it); a date split by
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from hubbot.core.dates import format_date
+from hubbot.core.options import DateStyle
 from hubbot.core.read import ParsedRow
 from hubbot.core.wikitext import flatten, visible
 
@@ -31,18 +33,25 @@ class DateEdit:
     new: str
 
 
-def canonical(pr: ParsedRow) -> str | None:
-    """The canonical text of the row's date; None when it has none or when its text is
-    kept as written (a vague date: "Spring 2026", "2026 (TBC)")."""
-    if pr.date_span is None or pr.date_span.vague:
+def canonical(pr: ParsedRow, style: DateStyle = DateStyle.DMY) -> str | None:
+    """The row's date as the table's ``dates`` option writes it; None when it is not to
+    be rewritten: ``keep``, no date read, a vague date ("Spring 2026", "2026 (TBC)": kept
+    as written), or a date without its year under a year section in ``iso`` (ISO 8601
+    has no readable form without a year)."""
+    if pr.date_span is None or pr.date_span.vague or style is DateStyle.KEEP:
         return None
-    return format_date(pr.date_span, with_year=not pr.year_from_section)
+    try:
+        return format_date(pr.date_span, with_year=not pr.year_from_section, style=style)
+    except ValueError:
+        return None
 
 
-def plan_date_edit(text: str, pr: ParsedRow) -> DateEdit | str | None:
-    """The edit that makes the row's date cell canonical; None when it already is (or
-    the cell belongs to a row above); a reason (str) when it cannot be done safely."""
-    cell, new = pr.date_cell, canonical(pr)
+def plan_date_edit(text: str, pr: ParsedRow, style: DateStyle = DateStyle.DMY
+                   ) -> DateEdit | str | None:
+    """The edit that makes the row's date cell canonical in ``style``; None when it
+    already is (or the cell belongs to a row above, or the style keeps it); a reason
+    (str) when it cannot be done safely."""
+    cell, new = pr.date_cell, canonical(pr, style)
     if cell is None or new is None or cell not in pr.row.cells:
         return None
     content = text[cell.start:cell.end]

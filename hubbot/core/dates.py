@@ -3,8 +3,10 @@
 ``parse_date`` reads the plain text of a cell ("27 November 2021", "November 27, 2021",
 "2021-11-27", "24–26 June 2022", "21 February 2022 - 4 March 2022", "February 21" with a
 context year, "2018?", "(2017)", "11-12-2007" day first, "June 2010", "TBD") and raises
-``DateParseError`` with a short reason for anything else. ``format_date`` writes the one
-style hubbot uses: "27 November 2021", "24–26 June 2022", "30 June – 2 July 2022".
+``DateParseError`` with a short reason for anything else. ``format_date`` writes a date in
+one of the styles a table's ``dates`` option chooses (``hubbot.core.options``): "27
+November 2021" (dmy, the default: "24–26 June 2022", "30 June – 2 July 2022"),
+"November 27, 2021" (mdy), "2021-11-27" (iso).
 
 Vague dates editors write are read as uncertain spans with a precision, and their text
 is never rewritten (``DateSpan.vague``): seasons ("Spring 2026": March–May; summer
@@ -21,6 +23,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from hubbot.core.options import DateStyle
 from hubbot.core.records import DateSpan, Precision
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -229,12 +232,27 @@ def _day(d: date, with_year: bool = True) -> str:
     return f"{d.day} {MONTHS[d.month - 1]}" + (f" {d.year}" if with_year else "")
 
 
-def format_date(span: DateSpan, *, with_year: bool = True) -> str:
-    """The canonical text of ``span``: "27 November 2021", "24–26 June 2022",
-    "30 June – 2 July 2022", "June 2010", "2018?", "TBD". ``with_year=False`` leaves the
-    year out of a day or range within one year (under a year section: "12 March")."""
+def _mdy(d: date, with_year: bool = True) -> str:
+    return f"{MONTHS[d.month - 1]} {d.day}" + (f", {d.year}" if with_year else "")
+
+
+def format_date(span: DateSpan, *, with_year: bool = True,
+                style: DateStyle = DateStyle.DMY) -> str:
+    """The canonical text of ``span`` in ``style``. ``with_year=False`` leaves the year
+    out of a day or range within one year (under a year section).
+
+    - dmy: "27 November 2021", "24–26 June 2022", "30 June – 2 July 2022", "12 March";
+    - mdy: "November 27, 2021", "June 24–26, 2022", "June 30 – July 2, 2022", "March 12";
+    - iso: "2021-11-27", "2022-06-24 – 2022-06-26", "2010-06" (a month); a date without
+      its year has no ISO form: ``with_year=False`` is a ``ValueError`` for a day;
+
+    and in every style "June 2010" (dmy, mdy), "2018?", "27 November 2021?", "TBD".
+    ``DateStyle.KEEP`` has no text: it is a ``ValueError``.
+    """
     q = "?" if span.uncertain else ""
     start, end = span.start, span.end
+    if style is DateStyle.KEEP:
+        raise ValueError("dates=keep: a date is never rewritten")
     if span.precision is Precision.UNKNOWN or start is None:
         return "TBD"
     if span.precision is Precision.YEAR:
@@ -244,6 +262,8 @@ def format_date(span: DateSpan, *, with_year: bool = True) -> str:
             return f"{MONTHS[start.month - 1]}–{MONTHS[end.month - 1]} {end.year}"
         return f"{MONTHS[start.month - 1]} {start.year} – {MONTHS[end.month - 1]} {end.year}"
     if span.precision is Precision.MONTH:
+        if style is DateStyle.ISO:
+            return f"{start.year:04d}-{start.month:02d}{q}"
         return f"{MONTHS[start.month - 1]} {start.year}{q}"
     if span.precision is Precision.SEASON:
         season = {3: "Spring", 6: "Summer", 9: "Autumn", 12: "Winter"}[start.month]
@@ -255,6 +275,21 @@ def format_date(span: DateSpan, *, with_year: bool = True) -> str:
         return f"{part} {start.year}".strip()
     same_year = end is None or end.year == start.year
     keep = with_year or not same_year
+    if style is DateStyle.ISO:
+        if not keep:
+            raise ValueError("iso: a date without its year has no ISO form")
+        if end is None or end == start:
+            return start.isoformat() + q
+        return f"{start.isoformat()} – {end.isoformat()}{q}"
+    if style is DateStyle.MDY:
+        if end is None or end == start:
+            return _mdy(start, keep) + q
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{_mdy(start, with_year=False)}–{end.day}" \
+                + (f", {end.year}" if keep else "") + q
+        if start.year == end.year:
+            return f"{_mdy(start, with_year=False)} – {_mdy(end, keep)}{q}"
+        return f"{_mdy(start)} – {_mdy(end)}{q}"
     if end is None or end == start:
         return _day(start, keep) + q
     if (start.year, start.month) == (end.year, end.month):

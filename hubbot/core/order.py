@@ -5,12 +5,18 @@ and rows joined by ``rowspan`` move as one block. A section holding a row hubbot
 read, or a row whose date contradicts its section, is left exactly as it is: the row
 would otherwise move away from the neighbours a human put it with. When that section's
 readable rows are out of order, a table-level problem says so.
+
+The table's ``sort`` option (``hubbot.core.options``) chooses the order: events
+``oldest`` first (date, then title; undated rows last) or ``newest`` first (latest date
+first, then title; undated rows first), the registry by ``type`` (then hub), or ``none``
+(never reorder). Rows whose keys are equal keep the order they have.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from hubbot.core.options import DEFAULTS, Sort
 from hubbot.core.read import DATA_KINDS, ParsedRow, ParsedTable, RowKind
 from hubbot.core.records import Event, Hub, HubType, Kind, Problem, normalize_title
 from hubbot.core.wikitext import quote
@@ -22,6 +28,18 @@ def _event_key(pr: ParsedRow) -> tuple:
     ev = pr.record
     assert isinstance(ev, Event)
     return (*ev.when.sort_key(), normalize_title(ev.title))
+
+
+def _event_title(pr: ParsedRow) -> str:
+    ev = pr.record
+    assert isinstance(ev, Event)
+    return normalize_title(ev.title)
+
+
+def _event_when(pr: ParsedRow) -> tuple:
+    ev = pr.record
+    assert isinstance(ev, Event)
+    return ev.when.sort_key()
 
 
 def _hub_key(pr: ParsedRow) -> tuple:
@@ -64,11 +82,28 @@ def _blocks(pt: ParsedTable, run: list[int]) -> list[list[int]] | None:
     return blocks if len(ids) == len(set(ids)) else None
 
 
-def plan_order(pt: ParsedTable, page: str) -> tuple[list[int], list[Problem]]:
-    """The new order of ``pt.rows`` (indices) and a problem per section left unsorted."""
+def _ranked(pt: ParsedTable, blocks: list[list[int]], sort: Sort) -> list[list[int]]:
+    """``blocks`` in the order ``sort`` gives (equal keys keep their order)."""
+    first = [pt.rows[b[0]] for b in blocks]
+    if sort is Sort.NEWEST:
+        by_title = sorted(range(len(blocks)), key=lambda n: (_event_title(first[n]), n))
+        # A stable sort with reverse=True keeps equal dates in their title order.
+        newest = sorted(by_title, key=lambda n: _event_when(first[n]), reverse=True)
+        return [blocks[n] for n in newest]
     key = SORT_KEYS[pt.kind]
+    return sorted(blocks, key=lambda b: (key(pt.rows[b[0]]), b[0]))
+
+
+def plan_order(pt: ParsedTable, page: str, sort: Sort | None = None
+               ) -> tuple[list[int], list[Problem]]:
+    """The new order of ``pt.rows`` (indices) and a problem per section left unsorted.
+    ``sort`` is the table's option (its kind's default when None); ``Sort.NONE`` keeps
+    every row where it is."""
+    sort = sort or DEFAULTS[pt.kind].sort
     order = list(range(len(pt.rows)))
     problems: list[Problem] = []
+    if sort is Sort.NONE:
+        return order, problems
     seen_blocks: dict[int, int] = {}
     runs = _segments(pt)
     for n, run in enumerate(runs):
@@ -80,7 +115,7 @@ def plan_order(pt: ParsedTable, page: str) -> tuple[list[int], list[Problem]]:
         if blocks is None or crosses:
             continue  # a rowspan reaching over a section row: leave it as it is
         readable = [b for b in blocks if all(pt.rows[i].movable for i in b)]
-        ranked = sorted(readable, key=lambda b: (key(pt.rows[b[0]]), b[0]))
+        ranked = _ranked(pt, readable, sort)
         if len(readable) == len(blocks):
             order[run[0]:run[-1] + 1] = [i for b in ranked for i in b]
         elif ranked != readable:

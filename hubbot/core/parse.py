@@ -5,8 +5,11 @@ understand becomes a ``Problem`` naming the page, table and row, and the row is 
 renderer leaves it where it is). Regions come from ``regions``, tables from the line
 scanner in ``tables``, rows are read by ``read``; the row order a write would give is
 checked here too (``order``), so a section hubbot must leave unsorted is reported by
-every command, not only by a write. On a translatable page the edits that would change a
-translation unit are dropped here as well (``units.keep_units``), each with a notice.
+every command, not only by a write. The options in a region's start marker
+(``options``) are read here, once: a table whose marker holds a word hubbot does not
+know gets a problem and no options (``ParsedTable.options`` None), and is left exactly as
+it is. On a translatable page the edits that would change a translation unit are dropped
+here as well (``units.keep_units``), each with a notice.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from hubbot.core.datecell import plan_date_edit
+from hubbot.core.datecell import DateEdit, plan_date_edit
 from hubbot.core.mask import Mask
+from hubbot.core.options import DateStyle, OptionError, TableOptions, read_options, resolve
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
 from hubbot.core.readers import READERS
@@ -47,6 +51,8 @@ class ParsedPage:
     region_errors: dict[str, str]
     # what hubbot read or repaired but a person may want to know (severity NOTICE)
     notices: list[Problem] = field(default_factory=list)
+    # the options in effect per region (None: the marker's options are bad)
+    options: dict[str, TableOptions | None] = field(default_factory=dict)
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -63,6 +69,29 @@ class ParsedPage:
     @property
     def interviews(self) -> list[Interview]:
         return self.records(Kind.INTERVIEWS)
+
+    def option_lines(self) -> list[str]:
+        """The options in effect per owned table, one line each, for the reviews and
+        the report page: ``Hubs: events table: sort=newest dates=mdy``."""
+        lines = []
+        for name in sorted(self.options):
+            opts = self.options[name]
+            how = (opts.describe(Kind(name)) if opts is not None else
+                   "its marker's options are not understood: left exactly as it is")
+            lines.append(f"{self.title}: {name} table: {how}")
+        return lines
+
+    def option_effects(self) -> list[str]:
+        """What options not at their default make this write do (``sorted newest
+        first``): the words an edit summary adds."""
+        out: list[str] = []
+        for t in self.tables:
+            if t.options is None or t.region is None:
+                continue
+            moved = t.order is not None and t.order != sorted(t.order)
+            dated = any(isinstance(r.date_edit, DateEdit) for r in t.rows)
+            out += t.options.effects(moved=moved, dated=dated)
+        return list(dict.fromkeys(out))
 
     def unreadable_rows(self, kind: Kind) -> int:
         """Rows of ``kind`` tables that gave no record."""
@@ -116,6 +145,27 @@ def _regions(text: str, title: str, markers: Markers | None,
     return regions, errors
 
 
+def _options(title: str, text: str, regions: dict[str, Region],
+             defaults: Mapping[Kind, Mapping[str, str]] | None,
+             problems: list[Problem]) -> dict[str, TableOptions | None]:
+    """The options in effect for each region's table; None (and a problem naming the
+    page, the marker and each bad word) when its marker holds words hubbot does not
+    know: that table is then left exactly as it is, no default applied."""
+    out: dict[str, TableOptions | None] = {}
+    for name, region in regions.items():
+        kind = Kind(name)
+        try:
+            marker = read_options(region.options, kind)
+        except OptionError as exc:
+            out[name] = None
+            problems.append(Problem(title, name, None, text[region.start:region.inner_start],
+                                    f"{exc}; the {name} table is left exactly as it is "
+                                    "until its start marker is fixed"))
+            continue
+        out[name] = resolve(kind, marker, (defaults or {}).get(kind))
+    return out
+
+
 def _duplicates(page: str, pt: ParsedTable) -> None:
     """A second row with the key of an earlier one is a problem, never merged: both
     records stay (the summary counts both; removing one is a change), and the app does
@@ -152,11 +202,11 @@ def _joined_rows(page: str, pt: ParsedTable) -> None:
                                        "shows this row's cells in the header row"))
 
 
-def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
+def _plan_dates(page: str, text: str, pt: ParsedTable, style: DateStyle) -> None:
     for pr in pt.rows:
         if pr.record is None:
             continue
-        edit = plan_date_edit(text, pr)
+        edit = plan_date_edit(text, pr, style)
         if isinstance(edit, str):
             pr.problems.append(Problem(page, pt.kind.value, pr.number,
                                        pr.record.date_text if hasattr(pr.record, "date_text")
@@ -168,12 +218,16 @@ def _plan_dates(page: str, text: str, pt: ParsedTable) -> None:
 def parse_page(text: str, title: str, *, context_year: int | None = None,
                markers: Markers | None = None,
                stage_aliases: Mapping[str, Stage] | None = None,
-               allow_unit_changes: bool = False) -> ParsedPage:
+               allow_unit_changes: bool = False,
+               default_options: Mapping[Kind, Mapping[str, str]] | None = None
+               ) -> ParsedPage:
     """Parse ``text`` (the wikitext of page ``title``). Never raises on bad wikitext.
-    The planned edits keep every translation unit unless ``allow_unit_changes``."""
+    The planned edits keep every translation unit unless ``allow_unit_changes``.
+    ``default_options`` are the config's options per table kind (``{"sort":
+    "newest"}``, checked by ``options.read_options``); a region's marker wins."""
     with _no_gc_pauses():
         return _parse_page(text, title, context_year, markers, stage_aliases,
-                           allow_unit_changes)
+                           allow_unit_changes, default_options)
 
 
 @contextmanager
@@ -192,13 +246,15 @@ def _no_gc_pauses() -> Iterator[None]:
 
 def _parse_page(text: str, title: str, context_year: int | None, markers: Markers | None,
                 stage_aliases: Mapping[str, Stage] | None,
-                allow_unit_changes: bool) -> ParsedPage:
+                allow_unit_changes: bool,
+                default_options: Mapping[Kind, Mapping[str, str]] | None) -> ParsedPage:
     problems: list[Problem] = []
     notices: list[Problem] = []
     translate_blocks = blocks(text) if "<translate" in text else []
     units = [] if allow_unit_changes or not translate_blocks else \
         extract_units(text, translate_blocks)
     regions, region_errors = _regions(text, title, markers, problems)
+    options = _options(title, text, regions, default_options, problems)
     parsed_tables: list[ParsedTable] = []
     for table in find_tables(text, Mask(text)):
         found = _classify(text, table)
@@ -214,10 +270,14 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
         _duplicates(title, pt)
         _joined_rows(title, pt)
         if inside is not None and kind in SORT_KEYS:
-            _plan_dates(title, text, pt)
-            pt.order, pt.problems = plan_order(pt, title)
-            if translate_blocks:
-                notices.extend(keep_units(pt, title, units, translate_blocks))
+            pt.options = options.get(kind)
+            if pt.options is None:  # bad options: left exactly as it is
+                pt.order = list(range(len(rows)))
+            else:
+                _plan_dates(title, text, pt, pt.options.dates)
+                pt.order, pt.problems = plan_order(pt, title, pt.options.sort)
+                if translate_blocks:
+                    notices.extend(keep_units(pt, title, units, translate_blocks))
         for pr in rows:
             problems.extend(pr.problems)
             notices.extend(pr.notices)
@@ -229,4 +289,5 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             problems.append(Problem(title, name, None, text[region.inner_start:
                                     region.inner_end].strip()[:200],
                                     f"no {name} table in the region"))
-    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, notices)
+    return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, notices,
+                      options)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hubbot.core.dates import DateParseError, parse_date
+from hubbot.core.options import TableOptions
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -107,6 +108,9 @@ class ParsedTable:
     region: object | None = None  # hubbot.core.regions.Region when inside one
     problems: list[Problem] = field(default_factory=list)  # table-level
     order: list[int] | None = None  # the row order a write gives (``order.plan_order``)
+    # the options in effect for a table in a region; None outside one, or when its
+    # marker's options are bad (then it is left exactly as it is)
+    options: TableOptions | None = None
 
     @property
     def data_rows(self) -> list[ParsedRow]:

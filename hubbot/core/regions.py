@@ -6,6 +6,10 @@ comment and around its ``:``, do not matter (``<!--hubbot:events start-->`` and
 hubbot marker but is not exactly one of the configured markers is reported, never
 silently ignored. A page whose markers are broken (one missing, one twice, end before
 start) has a region error and must not be written.
+
+A start marker may carry an editor's options before its ``-->``
+(``<!-- hubbot:events start sort=newest -->``): ``Region.options`` is their text, read by
+``hubbot.core.options``. The marker's bytes are never rewritten.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Region:
     inner_start: int
     inner_end: int
     end: int
+    options: str = ""  # the words after the start marker's name, as written
 
 
 class RegionProblem(ValueError):
@@ -51,6 +56,18 @@ def marker_pattern(marker: str) -> re.Pattern[str]:
     wherever the marker has a space or a punctuation boundary."""
     tokens = re.findall(r"\w+|[^\w\s]+", marker)
     return re.compile(r"\s*".join(re.escape(t) for t in tokens), re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def start_pattern(marker: str) -> re.Pattern[str]:
+    """``marker_pattern`` for a start marker, which may hold options before its ``-->``
+    (separated from the marker's last word by a space): group ``options``."""
+    tokens = re.findall(r"\w+|[^\w\s]+", marker)
+    if len(tokens) < 2 or tokens[-1] != "-->":
+        return marker_pattern(marker)
+    head = r"\s*".join(re.escape(t) for t in tokens[:-1])
+    return re.compile(head + r"(?:\s+(?P<options>(?:(?!-->)[^<>])*?))?\s*-->",
+                      re.IGNORECASE)
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -66,7 +83,7 @@ def find_region(text: str, name: str, markers: Markers | None = None) -> Region 
     for the same reason: writing could duplicate or swallow content).
     """
     start_m, end_m = (markers or Markers()).pair(name)
-    starts = list(marker_pattern(start_m).finditer(text))
+    starts = list(start_pattern(start_m).finditer(text))
     ends = list(marker_pattern(end_m).finditer(text))
     if not starts and not ends:
         return None
@@ -79,13 +96,15 @@ def find_region(text: str, name: str, markers: Markers | None = None) -> Region 
     s, e = starts[0], ends[0]
     if e.start() < s.end():
         raise RegionProblem("region end marker before start marker")
-    return Region(name, s.start(), s.end(), e.start(), e.end())
+    options = s.groupdict().get("options") or ""
+    return Region(name, s.start(), s.end(), e.start(), e.end(), options.strip())
 
 
 def near_miss_markers(text: str, names: tuple[str, ...],
                       markers: Markers | None = None) -> list[str]:
     """Comments that look like hubbot markers but are none of the configured ones."""
-    exact = [marker_pattern(m) for name in names for m in (markers or Markers()).pair(name)]
+    pairs = [(markers or Markers()).pair(name) for name in names]
+    exact = [p for start, end in pairs for p in (start_pattern(start), marker_pattern(end))]
     found = []
     for m in _COMMENT.finditer(text):
         comment = m.group(0)

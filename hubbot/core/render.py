@@ -83,8 +83,8 @@ def render_page(parsed: ParsedPage) -> str:
     out = []
     pos = 0
     for pt in sorted(parsed.tables, key=lambda t: t.table.start):
-        if pt.region is None or pt.kind not in SORT_KEYS:
-            continue
+        if pt.region is None or pt.kind not in SORT_KEYS or pt.options is None:
+            continue  # not owned, or its marker's options are bad: left as it is
         new = render_table(text, pt)
         out.append(text[pos:pt.table.start])
         out.append(new)

@@ -60,12 +60,14 @@ def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str
                   changes: Sequence[str], problems: Sequence[str], today: date,
                   notes: Sequence[str] = (), held: Sequence[str] = (),
                   notices: Sequence[str] = (), units_allowed: bool = False,
-                  units_changed: Mapping[str, Sequence[str]] | None = None) -> str:
+                  units_changed: Mapping[str, Sequence[str]] | None = None,
+                  options: Sequence[str] = ()) -> str:
     """The whole text of a review page for a pending change. ``held`` pages (a person
     reverted hubbot there) come first: approving the review does not edit them. A change
     planned with translation unit changes allowed says ``translate=allow`` in its
     template (applying it once approved plans the same way) and lists the units it
-    changes (``units_changed``: page -> unit names)."""
+    changes (``units_changed``: page -> unit names). ``options`` are the options in
+    effect per table, one line each."""
     units = {t: list(n) for t, n in (units_changed or {}).items() if n}
     lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
              f"|revisions={escape_param(format_revisions(revisions))}"
@@ -89,6 +91,8 @@ def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str
                   "run never makes them); their translations are outdated in every "
                   "language until the page is marked for translation."
                   for t, names in sorted(units.items())] + [""]
+    if options:
+        lines += ["== Options in effect =="] + [f"* {escape_param(o)}" for o in options] + [""]
     lines += ["== Changes since the last run =="]
     lines += [f"* {escape_param(c)}" for c in changes] or ["* none"]
     if problems:

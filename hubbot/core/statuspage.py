@@ -115,12 +115,14 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
                        docs_page: str | None = None, held: Sequence[HeldLine] = (),
                        release_how: str = "", notices: Sequence[Problem] = (),
-                       translations: Mapping[str, str] | None = None) -> str:
+                       translations: Mapping[str, str] | None = None,
+                       options: Sequence[str] = ()) -> str:
     """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
     pages (``held``) are listed first, with ``release_how`` (wikitext hubbot builds from
     its configuration, written as it is; every value read from the wiki is escaped).
     ``translations`` maps each translatable page hubbot edited to the day of its last
-    edit there (the page is to be marked for translation)."""
+    edit there (the page is to be marked for translation). ``options`` are the options
+    in effect per table, one line each."""
     attention = [p for p in pages if p.outcome in ATTENTION]
     lines = [
         f"<!-- hubbot-status-time -->Last change of this report: {escape_param(run_time)}",
@@ -162,6 +164,9 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
         lines += _translations(translations)
     if notices:
         lines += _notices(notices)
+    if options:
+        lines += ["", "== Options in effect =="]
+        lines += [f"* {escape_param(o)}" for o in sorted(options)]
     return "\n".join(lines) + "\n"
 
 
