@@ -2,7 +2,8 @@
 
 The pages live in the repository's ``wikitemplates/`` folder, one ``<title>.wikitext``
 file per page, titles encoded as ``--pages-dir`` encodes them (``:`` is ``%3A``, ``/`` is
-``%2F``). A run reads every page's current text in one batch and compares: a missing page
+``%2F``), the Lua module ``Module:Hubs`` among them, and the configured data page. A run
+reads every page's current text in one batch and compares: a missing page
 is created, a different one updated (through ``Backend.save``, so an edit made since the
 read is a conflict, never overwritten), an equal one left alone. Without ``write`` it
 only says what it would do, with a diff for every update.
@@ -34,6 +35,7 @@ class Action(StrEnum):
 class TemplatePage:
     title: str
     text: str
+    create_only: bool = False  # the data page: created once, then only sync writes it
 
 
 @dataclass
@@ -107,7 +109,7 @@ def install_templates(backend: Backend, pages: Sequence[TemplatePage], *,
         now = current[page.title]
         if not now.exists:
             result = InstallResult(page.title, Action.CREATE)
-        elif _same(now.text, page.text):
+        elif page.create_only or _same(now.text, page.text):
             result = InstallResult(page.title, Action.UP_TO_DATE)
         else:
             result = InstallResult(page.title, Action.UPDATE,
@@ -130,9 +132,16 @@ def install_templates(backend: Backend, pages: Sequence[TemplatePage], *,
 
 
 def run_install(backend: Backend, *, write: bool, log: Callable[[str], None],
-                directory: Path | None = None, summary_prefix: str = "hubbot"
-                ) -> list[InstallResult]:
-    """The command's work: every template page compared and, with ``write``, saved."""
-    return install_templates(backend, load_templates(directory), write=write, log=log,
+                directory: Path | None = None, summary_prefix: str = "hubbot",
+                data_page: str | None = None) -> list[InstallResult]:
+    """The command's work: every template page compared and, with ``write``, saved; and
+    the data page (``[data_page] title``), created empty when missing and otherwise left
+    to ``hubbot sync``."""
+    pages = load_templates(directory)
+    if data_page is not None:
+        from hubbot.app.datapage import initial_text
+
+        pages.append(TemplatePage(data_page, initial_text(), create_only=True))
+    return install_templates(backend, pages, write=write, log=log,
                              summary=f"{summary_prefix}: install the templates hubbot "
                              "uses (from wikitemplates/)")

@@ -143,7 +143,8 @@ def cmd_templates(args: argparse.Namespace, out: Output) -> int:
     with session(config, where, lock=False) as backend:
         results = run_install(backend, write=write, log=out.progress,
                               directory=args.templates_dir,
-                              summary_prefix=config.summary_prefix)
+                              summary_prefix=config.summary_prefix,
+                              data_page=config.data_page)
     for result in results:
         out.log(result.line(write), kind="template", page=result.title,
                 action=result.action.value, written=result.written)
