@@ -149,11 +149,19 @@ def same_records(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return _records_only(a) == _records_only(b)
 
 
+# What MediaWiki's FormatJson escapes besides JSON's own (JSON_HEX_TAG, JSON_HEX_AMP, and
+# the line terminators PHP escapes even with JSON_UNESCAPED_UNICODE).
+_PHP_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def document_text(doc: Mapping[str, Any]) -> str:
-    """The document as MediaWiki stores a JSON page (``FormatJson::encode`` with pretty
-    printing: four spaces, UTF-8, no escaped slashes, no final newline) with sorted
-    keys, so a page read back equals the text hubbot saved."""
-    return json.dumps(doc, indent=4, ensure_ascii=False, sort_keys=True)
+    """The document as MediaWiki stores a JSON page (``JsonContent::beautifyJSON``:
+    ``FormatJson::encode`` with a tab indent, UTF-8, no escaped slashes, ``<``, ``>`` and
+    ``&`` escaped, no final newline) with sorted keys, so a page read back equals the text
+    hubbot saved (the integration tests save it and compare)."""
+    return json.dumps(doc, indent="\t", ensure_ascii=False, sort_keys=True
+                      ).translate(_PHP_ESCAPES)
 
 
 def read_document(text: str) -> dict[str, Any] | None:

@@ -90,12 +90,12 @@ def test_templates_install_then_every_page_hubbot_writes_renders(site):
 
     code, out, err = cli(site, "templates", "install", "--write")
     assert code == 0, out + err
-    assert out.splitlines()[-1] == "create 8, update 0; 0 up to date; 0 failed"
+    assert out.splitlines()[-1] == "create 10, update 0; 0 up to date; 0 failed"
     for page in load_templates():
         assert site.text(page.title) == page.text.rstrip()
         assert site.history(page.title)[0]["user"] == "Bot"
     code, out, _ = cli(site, "templates", "install", "--write")
-    assert code == 0 and out.splitlines()[-1] == "create 0, update 0; 8 up to date; 0 failed"
+    assert code == 0 and out.splitlines()[-1] == "create 0, update 0; 10 up to date; 0 failed"
 
     # hubbot writes the pages as it always does: a review, then a run asked for on the
     # trigger page by an approver.
