@@ -40,7 +40,9 @@ demo: setup
 		echo "== 4. the same against a real local MediaWiki 1.39 =="; \
 		$(PY) -m tests.wiki.demo; \
 	else echo "(PHP/MediaWiki not installed: run 'make system' to also demo against a real local wiki)"; fi
-	@echo "Review written to $(DEMO)/review.md"
+	@echo "== 5. the history of every record, offline from a real export (examples/history) =="
+	$(VENV)/bin/hubbot history --dump examples/history/Hubs-Ongoing.xml
+	@echo "Review written to $(DEMO)/review.md; the data page is $(DEMO)/pages/Module%3AHubs%2Fdata.json.wikitext"
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
