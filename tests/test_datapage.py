@@ -175,3 +175,48 @@ def test_document_text_is_deterministic_and_reads_back():
     assert read_document(text) == doc
     assert document_text(read_document(text)) == text
     assert read_document("not json") is None and read_document("[]") is None
+
+
+def test_a_partial_run_reads_the_data_page_in_its_one_batch(site):
+    run(site)
+    write(site, "Hubs/Ongoing", read(site, "Hubs/Ongoing").replace(
+        "|| Implementation ||", "|| Pilot ||"))
+    report, backend = run(site)
+    fetches = [titles for call, titles in backend.calls if call == "fetch"]
+    assert DATA in fetches[0] and not any(DATA in t for t in fetches[1:])
+    assert "Hubs" in report.not_read  # a partial run: Hubs did not change
+    # The records of the page not read come from the state: all events are still there.
+    assert len(data(site)["events"]) == len(json.loads(
+        (site / "state.json").read_text(encoding="utf-8"))["pages"]["Hubs"]["records"]
+        ["events"]) > 0
+    hubs = {h["key"]: h for h in data(site)["hubs"]}
+    assert hubs["central-and-eastern-europe"]["stage"] == "pilot"
+
+
+def test_a_data_page_edited_by_hand_is_written_back_and_keeps_its_dates(site):
+    run(site)
+    later = TODAY + timedelta(days=2)
+    write(site, "Hubs/Ongoing", read(site, "Hubs/Ongoing").replace(
+        "|| Implementation ||", "|| Pilot ||"))
+    run(site, today=later)
+    doc = data(site)
+    # Someone reformats the page and changes a record: hubbot owns it and writes it back.
+    doc["hubs"][0]["name"] = "Vandal"
+    write(site, DATA, json.dumps(doc))
+    report, _ = run(site, today=later + timedelta(days=1))
+    assert report.quiet  # no content page moved: the data page waits for the next change
+    Sync(load_config(site / "hubbot.toml"), Recorder(site / "pages"),
+         today=later + timedelta(days=1), force=True).run()
+    back = data(site)
+    assert "Vandal" not in read(site, DATA)
+    cee = next(h for h in back["hubs"] if h["key"] == "central-and-eastern-europe")
+    assert cee["stage_since"] == later.isoformat()  # the date it held is kept
+    validate(back)
+
+
+def test_the_files_backend_has_no_history(tmp_path):
+    from hubbot.backends.files import FilesBackend
+    from hubbot.errors import UsageError
+
+    with pytest.raises(UsageError, match="keeps no page history"):
+        FilesBackend(tmp_path).walk_history("Hubs/Ongoing")

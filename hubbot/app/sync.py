@@ -130,7 +130,7 @@ class Sync:
         report.not_read = [t for t in cfg.content_titles() if t not in pages]
         self.planner.plan_derived(pages, report, planned, derived)
         data = self._data_page(pages, planned, report, state)
-        self._check_review(planned.plans)
+        self._check_review(planned.plans + data)
         self._check_shutoff(pages, planned.plans + data, report)
         # Owed until every status page shows them (written with the first save, so a
         # killed run does not lose them either).

@@ -177,3 +177,27 @@ def test_parameter_mode_never_calls_the_module(site):
     used = {t["title"] for t in parsed["templates"]}
     assert "Module:Hubs" not in used and "Template:Hub status" in used
     assert "Hub stage: Pilot · Type: regional" in visible(parsed["text"])
+
+
+def test_the_data_page_is_part_of_a_reviewed_change(site):
+    """With [review]: the dry run's review shows the data page's diff, and an approval
+    applies exactly that (the data page included, with the review named)."""
+    from hubbot.core.review import read_review
+
+    config = site.config_path
+    config.write_text(config.read_text(encoding="utf-8") + '\n[review]\npage = "Hubs/Review"'
+                      '\napprovers = ["Editor"]\n', encoding="utf-8")
+    site.seed({"Hubs/Review": "Reviews of hubbot's changes appear here."})
+    assert cli(site, "templates", "install", "--write")[0] == 0
+    code, out, err = cli(site, "sync", "--dry-run", "--review-page")
+    assert code == 0, out + err
+    review = site.text("Hubs/Review")
+    assert f"== {DATA} ==" in review and read_document(site.text(DATA))["hubs"] == []
+    rid = read_review(review).rid
+    site.edit("Hubs/Review", review.replace("status=pending", "status=approved"),
+              "approve", as_editor=True)
+    code, out, err = cli(site, "sync", "--apply-approved")
+    assert code == 0, out + err
+    assert f"{DATA}: saved" in out
+    assert f"(review {rid} approved by Editor)" in site.history(DATA)[0]["comment"]
+    check_module_against_records(site)
