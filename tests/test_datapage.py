@@ -220,3 +220,10 @@ def test_the_files_backend_has_no_history(tmp_path):
 
     with pytest.raises(UsageError, match="keeps no page history"):
         FilesBackend(tmp_path).walk_history("Hubs/Ongoing")
+
+
+def test_the_readme_example_is_valid():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For wiki editors", 1)[1]
+    example = section.split("```json\n", 1)[1].split("\n```", 1)[0]
+    validate(json.loads(example))
