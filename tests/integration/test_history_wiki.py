@@ -16,6 +16,7 @@ from hubbot.app.config import load_config
 from hubbot.app.history import HistoryQuery, history_from_wiki, history_rows
 from hubbot.app.session import Where, session
 from hubbot.cli.main import main
+from tests.support import LOCAL_CONFIG, LOCAL_PAGES
 from tests.wiki.history_scenario import EXAMPLE_TIMES, EXPECTED, TITLE, make_history, redate
 
 pytestmark = pytest.mark.wiki
@@ -28,9 +29,13 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def history(site):
-    revids = make_history(site)
-    return site, revids
+def history(local_wiki, tmp_path):
+    """The wiki with the scenario's history of Hubs/Ongoing (and no other revision of it)."""
+    local_wiki.reset()
+    local_wiki.seed({t: x for t, x in LOCAL_PAGES.items() if t != TITLE})
+    (tmp_path / "hubbot.toml").write_text(LOCAL_CONFIG, encoding="utf-8")
+    local_wiki.config_path = tmp_path / "hubbot.toml"
+    return local_wiki, make_history(local_wiki)
 
 
 def walk(site, batch: int | None = None, **query):
