@@ -63,7 +63,7 @@ def measure(sizes: list[int]) -> list[dict]:
                     backend.batch = batch
                 start = backend.request_count
                 query = HistoryQuery(TITLE, since)
-                base, entries = backend.walk_history(
+                base, entries = backend.history_since(
                     TITLE, since=f"{since.isoformat()}T00:00:00Z" if since else None)
                 walk = walk_history(TITLE, entries, lambda t: parse_page(t, TITLE),
                                     baseline=base)

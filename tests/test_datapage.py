@@ -219,7 +219,7 @@ def test_the_files_backend_has_no_history(tmp_path):
     from hubbot.errors import UsageError
 
     with pytest.raises(UsageError, match="keeps no page history"):
-        FilesBackend(tmp_path).walk_history("Hubs/Ongoing")
+        FilesBackend(tmp_path).history_since("Hubs/Ongoing")
 
 
 def test_the_readme_example_is_valid():

@@ -57,7 +57,7 @@ def reader(title: str, *, context_year: int | None = None, config: Config | None
 def history_from_wiki(backend: Backend, config: Config, query: HistoryQuery) -> HistoryWalk:
     if not query.page:
         raise UsageError("hubbot history with --config needs --page TITLE")
-    base, entries = backend.walk_history(query.page, since=since_time(query.since))
+    base, entries = backend.history_since(query.page, since=since_time(query.since))
     return walk_history(query.page, entries,
                         reader(query.page, context_year=query.context_year, config=config),
                         baseline=base)

@@ -58,7 +58,7 @@ class Backend(Protocol):
         is no history (the files backend)."""
         ...
 
-    def walk_history(self, title: str, *, since: str | None = None
+    def history_since(self, title: str, *, since: str | None = None
                      ) -> tuple[HistoryEntry | None, Iterator[HistoryEntry]]:
         """The revision before ``since`` (None without one), and the revisions from
         ``since`` on (all without it), oldest first, with texts and sha1s, read in

@@ -86,7 +86,7 @@ class FilesBackend:
         raise UsageError("approvals are read from the page history: --apply-approved "
                          "needs a wiki, not --pages-dir")
 
-    def walk_history(self, title: str, *, since: str | None = None
+    def history_since(self, title: str, *, since: str | None = None
                      ) -> tuple[HistoryEntry | None, Iterator[HistoryEntry]]:
         raise UsageError("a folder of files keeps no page history: `hubbot history` "
                          "reads a wiki (--config) or an export file (--dump)")

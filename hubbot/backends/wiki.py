@@ -253,7 +253,7 @@ class WikiBackend:
             if not more:
                 return out
 
-    def walk_history(self, title: str, *, since: str | None = None
+    def history_since(self, title: str, *, since: str | None = None
                      ) -> tuple[HistoryEntry | None, Iterator[HistoryEntry]]:
         """The page's revisions with their texts and sha1s, oldest first, from ``since``
         (an ISO time; None: the first revision), as many per request as the API allows
