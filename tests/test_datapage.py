@@ -227,3 +227,34 @@ def test_the_readme_example_is_valid():
     section = readme.split("## For wiki editors", 1)[1]
     example = section.split("```json\n", 1)[1].split("\n```", 1)[0]
     validate(json.loads(example))
+
+
+def test_a_newly_configured_data_page_is_written_by_the_next_run(wiki):
+    run(wiki)
+    assert run(wiki)[0].quiet
+    config = wiki / "hubbot.toml"
+    config.write_text(config.read_text(encoding="utf-8") +
+                      f'\n[data_page]\ntitle = "{DATA}"\n', encoding="utf-8")
+    write(wiki, DATA, initial_text())
+    report, backend = run(wiki)
+    assert not report.quiet and outcome(report) is Outcome.SAVED
+    assert {t for t, _ in backend.saves} == {DATA}  # the records come from the state
+    assert len(data(wiki)["hubs"]) == 2
+    assert run(wiki)[0].quiet
+
+
+def test_a_failed_data_page_save_is_retried_by_the_next_run(site):
+    backend = Recorder(site / "pages")
+
+    def down(page, text, summary):
+        from hubbot.errors import WikiError
+        if page.title == DATA:
+            raise WikiError("503 Service Unavailable")
+        return Recorder.save(backend, page, text, summary)
+
+    backend.save = down
+    report = Sync(load_config(site / "hubbot.toml"), backend, today=TODAY).run()
+    assert outcome(report) is Outcome.FAILED and report.exit_code == 1
+    report, _ = run(site)  # no content page moved, but the data page is owed
+    assert not report.quiet and outcome(report) is Outcome.SAVED
+    assert run(site)[0].quiet

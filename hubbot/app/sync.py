@@ -192,7 +192,10 @@ class Sync:
                                log=self.log)
 
     def _quiet(self, revisions: dict[str, Revision], state: State) -> bool:
-        """No content page changed since the last run and nothing is owed."""
+        """No content page changed since the last run and nothing is owed (a data page
+        not written yet, newly configured or whose save failed, is owed too)."""
+        if self.config.data_page and self.config.data_page not in state.pages:
+            return False
         return bool(state.pages) and not state.owes() and all(
             revisions[t].revid is not None and revisions[t].revid == state.revid(t)
             for t in self.config.content_titles())
