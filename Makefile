@@ -15,9 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-# Tests, lint and benchmarks: also the test extra (never in a production virtualenv).
+# Tests, lint and benchmarks: also the test and plot extras (never in a production
+# virtualenv; the plot extra so that the history timeline is tested too).
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,plot]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -40,7 +41,9 @@ demo: setup
 		echo "== 4. the same against a real local MediaWiki 1.39 =="; \
 		$(PY) -m tests.wiki.demo; \
 	else echo "(PHP/MediaWiki not installed: run 'make system' to also demo against a real local wiki)"; fi
-	@echo "Review written to $(DEMO)/review.md"
+	@echo "== 5. the history of every record, offline from a real export (examples/history) =="
+	$(VENV)/bin/hubbot history --dump examples/history/Hubs-Ongoing.xml
+	@echo "Review written to $(DEMO)/review.md; the data page is $(DEMO)/pages/Module%3AHubs%2Fdata.json.wikitext"
 
 lint: setup-test
 	$(VENV)/bin/ruff check .

@@ -161,6 +161,9 @@ def main() -> int:
     reqs = (step("requests", ["bench/requests_count.py", "--sizes",
                               "10,124" if args.quick else "10,60,124,250,500"],
                  OUT / "requests.json") if have_wiki else None)
+    hist = (step("history requests", ["bench/history_requests.py", "--revisions",
+                                      "60" if args.quick else "120,600"],
+                 OUT / "history_requests.json") if have_wiki else None)
     memory = step("memory over runs", ["bench/memory.py", "--runs",
                                        "5" if args.quick else "20"], OUT / "memory.json")
 
@@ -189,6 +192,13 @@ def main() -> int:
         plot_requests(reqs, OUT / "requests.png")
     elif not have_wiki:
         md += ["## API requests per run", "", f"Not measured: {why}.", ""]
+    if hist:
+        from history_requests import HEADER as HHEADER
+        from history_requests import table_line as hline
+
+        md += ["## API requests of `hubbot history` (local MediaWiki 1.39, after login)", "",
+               HHEADER, *map(hline, hist), "", "The bound is one request per batch of "
+               "revisions the API allows with their text.", ""]
     if memory:
         first, last = memory[0], memory[-1]
         md += ["## Memory over consecutive runs (one process, offline, 5,000 rows)", "",

@@ -25,19 +25,24 @@ REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "config" / "demo.toml"
 TEMPLATES = ("Template:Hub status", "Template:Hubs summary", f"Template:{REVIEW_TEMPLATE}",
              f"Template:{TRIGGER_TEMPLATE}")
-# The parameters hubbot writes into each template (hubbot/core/status.py, review.py).
+MODULES = ("Module:Hubs",)
+DATA_PAGE = "Module:Hubs/data.json"  # config/demo.toml's [data_page]: created empty
+# The parameters hubbot writes into each template (hubbot/core/status.py, review.py), and
+# the one that makes the status templates read Module:Hubs instead ("module" mode).
 PARAMS = {
-    "Template:Hub status": {"stage", "type", "updated"},
-    "Template:Hubs summary": ({"total", "last_change", "updated"} | {s.value for s in Stage}
+    "Template:Hub status": {"stage", "type", "updated", "hub"},
+    "Template:Hubs summary": ({"total", "last_change", "updated", "module"}
+                              | {s.value for s in Stage}
                               | {t.value for t in HubType} | {"paused", "closed"}),
     f"Template:{REVIEW_TEMPLATE}": {"id", "status", "revisions", "created"},
     f"Template:{TRIGGER_TEMPLATE}": {"status", "run", "result", "release"},
 }
 
 
-# What `templates install` puts on a wiki with config/demo.toml: the templates, their
+# What `templates install` puts on a wiki with config/demo.toml: the templates, the module, their
 # docs, and the bot's documentation page under the configured docs_page.
-INSTALLED = sorted(set(TEMPLATES) | {f"{t}/doc" for t in TEMPLATES} | {"User:Hubbot"})
+INSTALLED = sorted(set(TEMPLATES + MODULES) | {f"{t}/doc" for t in TEMPLATES + MODULES}
+                   | {"User:Hubbot"}) + [DATA_PAGE]
 
 
 def install(pages: Path, *args: str) -> tuple[int, str]:
@@ -53,7 +58,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 def test_every_template_and_its_doc_is_shipped():
     titles = {p.title for p in load_templates()}
-    assert titles == set(TEMPLATES) | {f"{t}/doc" for t in TEMPLATES}
+    assert titles == {f"{t}{doc}" for t in TEMPLATES + MODULES for doc in ("", "/doc")}
     assert DEFAULT_DIR == REPO / "wikitemplates"
 
 
@@ -64,10 +69,38 @@ def test_template_transcludes_its_doc_only_outside_includeonly(title):
     assert [n.strip() for n in noinclude] == [f"{{{{{title}/doc}}}}"]
     body = re.fullmatch(r"<includeonly>(.*)</includeonly><noinclude>.*", text, re.DOTALL)
     assert body is not None and "<templatedata" not in body.group(1)
-    assert "{{#invoke" not in text and "<templatestyles" not in text  # no Lua, no styles
+    assert "<templatestyles" not in text
+    # Lua only where the call asks for the module (hub=, module=): a wiki without
+    # Scribunto shows the parameters hubbot writes, and never expands an #invoke.
+    assert_invoke_only_in_module_branches(mwparserfromhell.parse(text), guarded=False)
     used = {str(p.name).strip() for p in
             mwparserfromhell.parse(body.group(1)).filter_arguments(recursive=True)}
     assert used == PARAMS[title]  # every parameter hubbot writes is shown, nothing else
+
+
+def assert_invoke_only_in_module_branches(code, *, guarded: bool) -> None:
+    for template in code.filter_templates(recursive=False):
+        name = str(template.name).strip()
+        if name.startswith("#invoke:"):
+            assert guarded, f"{{{{{name}}}}} outside an #if on hub or module"
+            continue
+        if name.replace(" ", "") in ("#if:{{{hub|}}}", "#if:{{{module|}}}"):
+            if template.params:
+                assert_invoke_only_in_module_branches(template.params[0].value, guarded=True)
+            for param in template.params[1:]:
+                assert_invoke_only_in_module_branches(param.value, guarded=guarded)
+            continue
+        assert_invoke_only_in_module_branches(template.name, guarded=guarded)
+        for param in template.params:
+            assert_invoke_only_in_module_branches(param.value, guarded=guarded)
+
+
+def test_the_invoke_check_catches_an_unguarded_call():
+    with pytest.raises(AssertionError):
+        assert_invoke_only_in_module_branches(mwparserfromhell.parse(
+            "{{#if:{{{stage|}}}|{{#invoke:Hubs|count}}}}"), guarded=False)
+    assert_invoke_only_in_module_branches(mwparserfromhell.parse(
+        "{{#if:{{{hub|}}}|{{#invoke:Hubs|stage|{{{hub}}}}}|{{{stage|}}}}}"), guarded=False)
 
 
 @pytest.mark.parametrize("title", TEMPLATES)
@@ -121,9 +154,14 @@ def test_write_creates_and_updates_then_everything_is_up_to_date(tmp_path):
     assert out.splitlines()[-1] == f"create {len(INSTALLED) - 1}, update 1; 0 up to date; 0 failed"
     for page in load_templates(config=load_config(CONFIG)):
         assert (tmp_path / title_to_filename(page.title)).read_text() == page.text
+    # The data page is created empty (valid, no records), then left to hubbot sync.
+    data = tmp_path / title_to_filename(DATA_PAGE)
+    assert json.loads(data.read_text())["hubs"] == []
+    data.write_text('{"version": 1, "hubs": ["written by sync"]}')
     code, out = install(tmp_path, "--write")
     assert code == 0 and out.splitlines()[-1] == \
         f"create 0, update 0; {len(INSTALLED)} up to date; 0 failed"
+    assert "written by sync" in data.read_text()
 
 
 def test_simulate_makes_write_a_dry_run(tmp_path):

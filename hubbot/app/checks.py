@@ -18,11 +18,12 @@ _KNOWN = {
     "bot": {"summary_prefix", "shutoff_page", "shutoff_run_value", "state_path",
             "lock_path", "max_removal_share"},
     "markers": {"start", "end"},
-    "status": {"template", "summary_page", "summary_template", "aliases"},
+    "status": {"template", "summary_page", "summary_template", "aliases", "mode"},
     "review": {"page", "approvers", "approver_groups", "trigger_page",
                "trigger_interval_minutes"},
     "status_page": {"title", "docs_page"},
     "options": {"events", "hubs"},
+    "data_page": {"title"},
 }
 
 

@@ -94,25 +94,38 @@ class Config:
     # wiki-wide default options per table kind ([options] events = "sort=newest"); the
     # options in a table's start marker win
     table_options: Mapping[Kind, Mapping[str, str]] = field(default_factory=dict)
+    data_page: str | None = None  # the JSON page of every record (Module:Hubs/data.json)
+    # "parameters": hubbot writes the status templates' parameters; "module": the
+    # templates read the data page through Module:Hubs, hubbot edits no status page
+    status_mode: str = "parameters"
+
+    @property
+    def writes_status_templates(self) -> bool:
+        return self.status_mode == "parameters"
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
-        titles = [p.title for p in self.pages] + [h.title for h in self.hub_pages]
-        if self.summary_page:
-            titles.append(self.summary_page)
+        titles = [p.title for p in self.pages]
+        if self.writes_status_templates:
+            titles += [h.title for h in self.hub_pages]
+            if self.summary_page:
+                titles.append(self.summary_page)
         if self.shutoff_page:
             titles.append(self.shutoff_page)
         if self.review.trigger_page:
             titles.append(self.review.trigger_page)
         if self.status_page:
             titles.append(self.status_page)
+        if self.data_page:
+            titles.append(self.data_page)
         return list(dict.fromkeys(titles))
 
     def content_titles(self) -> list[str]:
         """Pages whose revisions decide whether anything changed (not the shutoff or
         trigger page)."""
         return [t for t in self.all_titles()
-                if t not in (self.shutoff_page, self.review.trigger_page, self.status_page)]
+                if t not in (self.shutoff_page, self.review.trigger_page, self.status_page,
+                             self.data_page)]
 
 
 def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
@@ -251,6 +264,7 @@ def load_config(path: Path | str) -> Config:
         stage_aliases=_aliases(status.get("aliases", {}), where),
         **_status_page(table(data, "status_page", where), titles, where),
         table_options=_table_options(table(data, "options", where), where),
+        **_data_page(table(data, "data_page", where), status, titles, where),
     )
 
 
@@ -268,6 +282,25 @@ def _table_options(section: dict[str, Any], where: str) -> dict[Kind, dict[str, 
         except OptionError as exc:
             raise ConfigError(f"{where}: [options] {key}: {exc}") from None
     return out
+
+
+STATUS_MODES = ("parameters", "module")
+
+
+def _data_page(table: dict[str, Any], status: dict[str, Any], titles: list[str],
+               where: str) -> dict[str, Any]:
+    title = string(table, "title", where)
+    if title is not None:
+        check_title(title, f"{where}: [data_page] title")
+        if title in titles:
+            raise ConfigError(f"{where}: [data_page] title must not be a content page")
+    mode = string(status, "mode", where, "parameters") or "parameters"
+    if mode not in STATUS_MODES:
+        raise ConfigError(f"{where}: [status] mode must be one of {', '.join(STATUS_MODES)}")
+    if mode == "module" and title is None:
+        raise ConfigError(f"{where}: [status] mode = \"module\" needs a [data_page] title "
+                          "(the templates read the data page)")
+    return {"data_page": title, "status_mode": mode}
 
 
 def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:

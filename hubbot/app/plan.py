@@ -134,8 +134,11 @@ class Planner:
         return out
 
     def derived_titles(self) -> list[str]:
-        """The pages built from the registry: hub status pages, then the summary."""
+        """The pages built from the registry: hub status pages, then the summary (none
+        when the templates read the data page instead: ``[status] mode = "module"``)."""
         cfg = self.config
+        if not cfg.writes_status_templates:
+            return []
         return [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
                                                      if cfg.summary_page else [])
 

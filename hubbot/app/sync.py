@@ -19,6 +19,7 @@ from typing import Any
 
 from hubbot.app.apply import Applier, held, mark_owed
 from hubbot.app.config import Config
+from hubbot.app.datapage import data_sources, plan_data_page
 from hubbot.app.model import (
     OWING,
     Confirm,
@@ -75,9 +76,11 @@ class Sync:
         self.expect_review = expect_review  # apply only exactly this reviewed change
         self.now = now or datetime.now(UTC)
         # Translation units may change on every page only in a run planned for an on-wiki
-        # review, or applying one approved as such; never in a scheduled run.
+        # review, or applying one approved as such; never in a scheduled run. A dry run
+        # records nothing, so its plans carry no records, unless the data page is planned
+        # from them.
         self.planner = Planner(config, today=today, accept_removals=accept_removals,
-                               records=mode is not Mode.DRY_RUN,
+                               records=mode is not Mode.DRY_RUN or bool(config.data_page),
                                allow_unit_changes=allow_unit_changes)
         self.applier = Applier(backend, self.store, mode=mode, confirm=confirm,
                                log=self.log, summary_suffix=summary_suffix,
@@ -140,13 +143,15 @@ class Sync:
         self.log(f"read {len(pages)} pages")
         report.not_read = [t for t in cfg.content_titles() if t not in pages]
         self.planner.plan_derived(pages, report, planned, derived)
-        self._check_review(planned.plans, new_state)
-        self._check_shutoff(pages, planned.plans, report)
+        data = self._data_page(pages, planned, report, state)
+        self._check_review(planned.plans + data, new_state)
+        self._check_shutoff(pages, planned.plans + data, report)
         # Owed until every status page shows them (written with the first save, so a
         # killed run does not lose them either).
         new_state.pending_changes = [change_to_json(c) for c in
                                      planned.derived_changes][-MAX_PENDING:]
         self.applier.apply(planned.plans, report, new_state)
+        self.applier.apply(data, report, new_state)
         if trigger is not None and self.mode is not Mode.DRY_RUN:
             answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
                                                                   ""),
@@ -156,6 +161,22 @@ class Sync:
             self._settle(planned, report, new_state)
             self.store.save(new_state)
         return report
+
+    def _data_page(self, pages: dict[str, PageText], planned: Planned, report: RunReport,
+                   state: State) -> list[Plan]:
+        """The data page's plan (none without ``[data_page]``), from the records this run
+        planned and, for the pages it did not read, those of the state."""
+        title = self.config.data_page
+        if not title:
+            return []
+        page = pages.get(title) or self.backend.fetch([title])[title]
+        try:
+            return [plan_data_page(self.config, page,
+                                   data_sources(self.config, planned.plans, state),
+                                   today=self.today, changes=report.changes)]
+        except PageError as exc:
+            report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
+            return []
 
     def _status_page(self, pages: dict[str, PageText], report: RunReport,
                      state: State) -> None:
@@ -210,7 +231,10 @@ class Sync:
                                log=self.log)
 
     def _quiet(self, revisions: dict[str, Revision], state: State) -> bool:
-        """No content page changed since the last run and nothing is owed."""
+        """No content page changed since the last run and nothing is owed (a data page
+        not written yet, newly configured or whose save failed, is owed too)."""
+        if self.config.data_page and self.config.data_page not in state.pages:
+            return False
         return bool(state.pages) and not state.owes() and all(
             revisions[t].revid is not None and revisions[t].revid == state.revid(t)
             for t in self.config.content_titles())
@@ -245,6 +269,8 @@ class Sync:
             wanted += derived
         if cfg.shutoff_page:
             wanted.append(cfg.shutoff_page)  # checked before the first edit
+        if cfg.data_page:
+            wanted.append(cfg.data_page)  # planned from the records read
         return list(dict.fromkeys(wanted))
 
     def _derived_to_plan(self, revisions: dict[str, Revision], state: State,

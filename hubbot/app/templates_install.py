@@ -2,10 +2,12 @@
 
 The pages live in the repository's ``wikitemplates/`` folder, one ``<title>.wikitext``
 file per page, titles encoded as ``--pages-dir`` encodes them (``:`` is ``%3A``, ``/`` is
-``%2F``). One file is not a template: ``Hubbot documentation.wikitext``, the bot's own
-documentation page, is installed under the configured ``[status_page] docs_page`` (and
-not at all without one), with the configuration's pages and names filled in
-(``@@SHUTOFF_PAGE@@`` and the like, ``docs_values``). A run reads every page's current text in one batch and compares: a missing page
+``%2F``), the Lua module ``Module:Hubs`` among them. One file is not a template:
+``Hubbot documentation.wikitext``, the bot's own documentation page, is installed under
+the configured ``[status_page] docs_page`` (and not at all without one), with the
+configuration's pages and names filled in (``@@SHUTOFF_PAGE@@`` and the like,
+``docs_values``); the configured data page is created empty when missing. A run reads
+every page's current text in one batch and compares: a missing page
 is created, a different one updated (through ``Backend.save``, so an edit made since the
 read is a conflict, never overwritten), an equal one left alone. Without ``write`` it
 only says what it would do, with a diff for every update.
@@ -42,6 +44,7 @@ class Action(StrEnum):
 class TemplatePage:
     title: str
     text: str
+    create_only: bool = False  # the data page: created once, then only sync writes it
 
 
 @dataclass
@@ -172,7 +175,7 @@ def install_templates(backend: Backend, pages: Sequence[TemplatePage], *,
         now = current[page.title]
         if not now.exists:
             result = InstallResult(page.title, Action.CREATE)
-        elif _same(now.text, page.text):
+        elif page.create_only or _same(now.text, page.text):
             result = InstallResult(page.title, Action.UP_TO_DATE)
         else:
             result = InstallResult(page.title, Action.UPDATE,
@@ -198,8 +201,14 @@ def run_install(backend: Backend, *, write: bool, log: Callable[[str], None],
                 directory: Path | None = None, summary_prefix: str = "hubbot",
                 config: Config | None = None) -> list[InstallResult]:
     """The command's work: every template page (and the documentation page, with a
-    ``config`` naming one) compared and, with ``write``, saved."""
-    return install_templates(backend, load_templates(directory, config=config),
-                             write=write, log=log,
+    ``config`` naming one) compared and, with ``write``, saved; and the data page
+    (``[data_page] title``), created empty when missing and otherwise left to ``hubbot
+    sync``."""
+    pages = load_templates(directory, config=config)
+    if config is not None and config.data_page is not None:
+        from hubbot.app.datapage import initial_text
+
+        pages.append(TemplatePage(config.data_page, initial_text(), create_only=True))
+    return install_templates(backend, pages, write=write, log=log,
                              summary=f"{summary_prefix}: install the templates hubbot "
                              "uses (from wikitemplates/)")

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,6 +63,14 @@ class Backend(Protocol):
         """The page's revisions with their texts, newest first, read back until ``until``
         is true for one (included) or the history ends. Raises ``UsageError`` where there
         is no history (the files backend)."""
+        ...
+
+    def history_since(self, title: str, *, since: str | None = None
+                     ) -> tuple[HistoryEntry | None, Iterator[HistoryEntry]]:
+        """The revision before ``since`` (None without one), and the revisions from
+        ``since`` on (all without it), oldest first, with texts and sha1s, read in
+        batches as they are consumed (``hubbot history``). Raises ``UsageError`` where
+        there is no history (the files backend)."""
         ...
 
     def user_groups(self, users: Sequence[str]) -> dict[str, frozenset[str]]:

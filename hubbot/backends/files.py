@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from hubbot.backends.atomic import atomic_write
@@ -90,6 +90,11 @@ class FilesBackend:
                 until: Callable[[HistoryEntry], bool] | None = None) -> list[HistoryEntry]:
         raise UsageError("approvals are read from the page history: --apply-approved "
                          "needs a wiki, not --pages-dir")
+
+    def history_since(self, title: str, *, since: str | None = None
+                     ) -> tuple[HistoryEntry | None, Iterator[HistoryEntry]]:
+        raise UsageError("a folder of files keeps no page history: `hubbot history` "
+                         "reads a wiki (--config) or an export file (--dump)")
 
     def user_groups(self, users: Sequence[str]) -> dict[str, frozenset[str]]:
         return {}

@@ -12,7 +12,7 @@ and timeouts, and throttling.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from hubbot.backends.base import Saved
@@ -274,6 +274,56 @@ class WikiBackend:
             more = data.get("continue", {})
             if not more:
                 return out
+
+    def history_since(self, title: str, *, since: str | None = None
+                     ) -> tuple[HistoryEntry | None, Iterator[HistoryEntry]]:
+        """The page's revisions with their texts and sha1s, oldest first, from ``since``
+        (an ISO time; None: the first revision), as many per request as the API allows
+        with content (500 with ``apihighlimits``, else 50), following continuation;
+        with ``since`` also the revision before it (one request more), the baseline the
+        first one is compared with. The revisions are read as they are consumed."""
+        base = None
+        if since is not None:
+            data = self._history_request(title, rvdir="older", rvstart=since, rvlimit=1)
+            found = list(self._entries(data))
+            base = found[0] if found else None
+        return base, self._walk(title, since, base)
+
+    def _walk(self, title: str, since: str | None, base: HistoryEntry | None
+              ) -> Iterator[HistoryEntry]:
+        more: dict[str, Any] = {}
+        start = {"rvstart": since} if since is not None else {}
+        while True:
+            data = self._history_request(title, rvdir="newer", rvlimit=self.batch,
+                                         **start, **more)
+            for entry in self._entries(data):
+                if base is None or entry.revid != base.revid:
+                    yield entry
+            more = data.get("continue", {})
+            if not more:
+                return
+
+    def _history_request(self, title: str, **params: Any) -> dict[str, Any]:
+        from pywikibot.exceptions import Error as PywikibotError
+
+        try:
+            return self.site.simple_request(
+                action="query", prop="revisions", titles=[title],
+                rvprop="ids|timestamp|user|comment|content|sha1", rvslots="main",
+                formatversion=2, **params).submit()
+        except PywikibotError as exc:
+            raise WikiError(f"{title}: reading the history failed: "
+                            f"{one_line(exc)}") from None
+
+    @staticmethod
+    def _entries(data: dict[str, Any]) -> Iterator[HistoryEntry]:
+        pages = data.get("query", {}).get("pages", [])
+        for r in pages[0].get("revisions", []) if pages else []:
+            main = r.get("slots", {}).get("main", {})
+            hidden = "texthidden" in main or "content" not in main
+            yield HistoryEntry(r["revid"], r.get("user", ""), r["timestamp"],
+                               r.get("comment", ""), None if hidden else main["content"],
+                               main.get("sha1") or r.get("sha1"))
 
     def fetch_revision(self, title: str, revid: int) -> PageText:
         """Text of ``title`` at the old revision ``revid`` (one request)."""

@@ -99,7 +99,32 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a dry run even with --write (as pywikibot's -simulate)")
     ti.add_argument("--templates-dir", type=Path, metavar="DIR",
                     help="the template pages (default: the wikitemplates/ folder)")
+    _history_parser(sub)
     return parser
+
+
+def _history_parser(sub: argparse._SubParsersAction) -> None:
+    h = sub.add_parser("history", help="the record-level history of a page: who changed "
+                       "which record when (from the wiki, or offline from an export file)",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = h.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, help="a config/*.toml file: read the "
+                        "page's revisions from its wiki")
+    source.add_argument("--dump", type=Path, metavar="FILE", help="read a Special:Export "
+                        "XML file instead (no config, no wiki)")
+    h.add_argument("--page", help="the page (needed with --config; with --dump: default "
+                   "every page of the export)")
+    h.add_argument("--since", metavar="YYYY-MM-DD", help="only changes made from this "
+                   "day on (compared with the revision before it)")
+    h.add_argument("--context-year", type=int, metavar="YYYY",
+                   help="year for dates written without one")
+    h.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    h.add_argument("--plot", type=Path, metavar="PNG", help="also draw a timeline of hub "
+                   "stages (needs the plot extra: matplotlib)")
+    h.add_argument("--log-format", choices=("text", "json"), default="text")
+    h.add_argument("--debug", action="store_true", dest="debug",
+                   help="show pywikibot's own tracebacks for network faults")
+    h.set_defaults(pages_dir=None)
 
 
 # Pywikibot's global options (pywikibot.bot.handle_args) hubbot hands on. -help and

@@ -194,8 +194,48 @@ def cmd_release(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace, out: Output) -> int:
+    from hubbot.app.history import (
+        HistoryQuery,
+        history_from_dump,
+        history_from_wiki,
+        history_rows,
+        history_summary,
+        plot_stages,
+    )
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise UsageError(f"--since {args.since!r}: expected YYYY-MM-DD") from None
+    query = HistoryQuery(args.page, since, args.context_year)
+    if args.dump is not None:
+        walks = history_from_dump(args.dump, query)
+        requests = None
+    else:
+        config = load_config(args.config)
+        with session(config, _where(args), lock=False) as backend:
+            walks = [history_from_wiki(backend, config, query)]
+            requests = getattr(backend, "request_count", None)
+    rows = history_rows(walks)
+    if args.format == "json":
+        out.write_json(rows)
+    elif args.format == "csv":
+        out.write_csv(rows)
+    else:
+        for walk in walks:
+            for line in walk.lines:
+                out.log(str(line), kind="history", page=line.page, revision=line.revid)
+    if args.plot is not None:
+        shown = plot_stages(walks, args.plot)
+        out.progress(f"timeline of {shown} hubs written to {args.plot}")
+    out.progress(history_summary(walks) + (f"; {requests} API requests (login included)"
+                                           if requests is not None else ""))
+    return 0
+
+
 COMMANDS = {"parse": cmd_parse, "sync": cmd_sync, "check": cmd_check, "export": cmd_export,
-            "templates": cmd_templates, "release": cmd_release}
+            "templates": cmd_templates, "release": cmd_release, "history": cmd_history}
 
 
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,

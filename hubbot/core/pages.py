@@ -23,13 +23,15 @@ class Revision:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One past revision of a page, with its text."""
+    """One past revision of a page, with its text (None where it is hidden or not in
+    an export) and, where the source gives it, the text's sha1."""
 
     revid: int
     user: str
     timestamp: str
     comment: str
-    text: str
+    text: str | None
+    sha1: str | None = None
 
 
 @dataclass(frozen=True)

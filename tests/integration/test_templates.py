@@ -90,7 +90,7 @@ def test_templates_install_then_every_page_hubbot_writes_renders(site):
 
     code, out, err = cli(site, "templates", "install", "--write")
     assert code == 0, out + err
-    shipped = len(load_templates())  # the templates and their docs (no docs_page here)
+    shipped = len(load_templates())  # templates, module, docs (no docs_page here)
     assert out.splitlines()[-1] == f"create {shipped}, update 0; 0 up to date; 0 failed"
     for page in load_templates():
         assert site.text(page.title) == page.text.rstrip()

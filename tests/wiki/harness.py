@@ -118,6 +118,9 @@ $wgJobRunRate = 0;
 $wgShowExceptionDetails = true;
 $wgEnableBotPasswords = true;
 $wgGroupPermissions['*']['edit'] = false;
+wfLoadExtension('Scribunto');
+$wgScribuntoDefaultEngine = 'luastandalone';
+$wgScribuntoEngineConf['luastandalone']['luaPath'] = '{shutil.which("lua5.1") or "/usr/bin/lua5.1"}';
 """)
             fh.write(TRANSLATE_SHIM_PHP)
         wiki._php("createAndPromote.php", "--bot", "--sysop", wiki.bot_user, ADMIN_PASSWORD)
@@ -265,6 +268,21 @@ noisysleep = 600.0
                    timeout=30).json()
         if "protect" not in r:
             raise RuntimeError(f"protect {title} failed: {r}")
+
+    def dump(self, path: Path, titles: list[str] | None = None) -> Path:
+        """Every page (or ``titles``) with every revision, as Special:Export XML
+        (``maintenance/dumpBackup.php --full``)."""
+        cmd = ["php", str(self.mw / "maintenance" / "dumpBackup.php"), "--full", "--quiet"]
+        if titles:
+            pagelist = self.workdir / "dump-pages.txt"
+            pagelist.write_text("\n".join(titles) + "\n", encoding="utf-8")
+            cmd.append(f"--pagelist={pagelist}")
+        with open(path, "wb") as fh:
+            result = subprocess.run(cmd, env=self._env(), stdout=fh,
+                                    stderr=subprocess.PIPE, timeout=300)
+        if result.returncode != 0:
+            raise RuntimeError(f"dumpBackup.php failed: {result.stderr[-2000:]!r}")
+        return path
 
     def api(self, **params: Any) -> dict[str, Any]:
         params.setdefault("format", "json")
