@@ -81,8 +81,8 @@ class StateStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         # the text this store last wrote, and the file's (inode, size, mtime) after it
-        self._written: tuple[str, tuple[int, int, int] | None] | None = None
-        self._encoded: dict[str, tuple[Records, str]] = {}  # title -> (records, JSON)
+        self._written: tuple[list[bytes], tuple[int, int, int] | None] | None = None
+        self._encoded: dict[str, tuple[Records, bytes]] = {}  # title -> (records, JSON)
 
     def load(self) -> State:
         """The stored state; an empty one if the file does not exist yet.
@@ -141,13 +141,13 @@ class StateStore:
     def save(self, state: State) -> None:
         """Write ``state`` atomically (unless the file already holds exactly it). Raises
         ``StorageError`` (one line) on failure."""
-        text = self._encode(state)
-        if self._written is not None and self._written[0] == text \
+        chunks = self._encode(state)
+        if self._written is not None and self._written[0] == chunks \
                 and self._written[1] == self._stat():
             return
         try:
-            self._write(text)
-            self._written = text, self._stat()
+            self._write(chunks)
+            self._written = chunks, self._stat()
         except OSError as exc:
             raise StorageError(f"{self.path}: writing the state file failed "
                                f"({exc.strerror or exc})") from None
@@ -159,31 +159,35 @@ class StateStore:
             return None
         return st.st_ino, st.st_size, st.st_mtime_ns
 
-    def _encode(self, state: State) -> str:
-        """The state as JSON, keys sorted, one line per page: a page's records are encoded
-        once per run (records are never changed in place: a new ``PageState`` holds new
-        records), not again at each of the writes a run makes after its saves."""
-        pages = []
-        encoded: dict[str, tuple[Records, str]] = {}
-        for title, ps in sorted(state.pages.items()):
-            cached = self._encoded.get(title)
-            if cached is None or cached[0] is not ps.records:
-                cached = ps.records, _dumps(ps.records)
-            encoded[title] = cached
-            owed = '"owed": true, ' if ps.owed else ""
-            pages.append(f"  {_dumps(title)}: {{{owed}\"records\": {cached[1]}, "
-                         f"\"revid\": {_dumps(ps.revid)}}}")
-        self._encoded = encoded
+    def _encode(self, state: State) -> list[bytes]:
+        """The state as UTF-8 JSON chunks, keys sorted, one line per page. A page's
+        records are encoded once per run (records are never changed in place: a new
+        ``PageState`` holds new records), not again at each write after a save."""
         fields = {"last_run": state.last_run, "pending_changes": state.pending_changes,
                   "triggered_at": state.triggered_at, "version": STATE_VERSION}
         if state.first_seen:
             fields["first_seen"] = state.first_seen
-        lines = [f" {_dumps(key)}: {_dumps(value)}" for key, value in fields.items()]
-        lines.append(' "pages": {\n' + ",\n".join(pages) + "\n }" if pages else ' "pages": {}')
-        return "{\n" + ",\n".join(sorted(lines)) + "\n}\n"
+        head = [f" {_dumps(key)}: {_dumps(value)},\n" for key, value in fields.items()
+                if key < "pages"]
+        tail = [f",\n {_dumps(key)}: {_dumps(value)}" for key, value in fields.items()
+                if key > "pages"]
+        chunks = [("{\n" + "".join(sorted(head)) + ' "pages": {').encode()]
+        encoded: dict[str, tuple[Records, bytes]] = {}
+        for n, (title, ps) in enumerate(sorted(state.pages.items())):
+            cached = self._encoded.get(title)
+            if cached is None or cached[0] is not ps.records:
+                cached = ps.records, _dumps(ps.records).encode()
+            encoded[title] = cached
+            owed = '"owed": true, ' if ps.owed else ""
+            chunks += [f"{',' if n else ''}\n  {_dumps(title)}: {{{owed}\"records\": ".encode(),
+                       cached[1], f", \"revid\": {_dumps(ps.revid)}}}".encode()]
+        self._encoded = encoded
+        chunks.append(("\n }" if state.pages else "}").encode())
+        chunks.append(("".join(sorted(tail)) + "\n}\n").encode())
+        return chunks
 
-    def _write(self, text: str) -> None:
-        atomic_write(self.path, text)
+    def _write(self, chunks: list[bytes]) -> None:
+        atomic_write(self.path, chunks)
 
 
 def _dumps(value: Any) -> str:
