@@ -148,6 +148,9 @@ class _Matcher(difflib.SequenceMatcher):
         return self.matching_blocks  # type: ignore[return-value]
 
 
+_GAP_CELLS = 2500  # difflib fills a gap without anchors up to 50 x 50 lines (it is quadratic)
+
+
 def _blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
     """Matching blocks (i, j, size) of ``a`` and ``b``, in no particular order."""
     out: list[tuple[int, int, int]] = []
@@ -172,7 +175,9 @@ def _blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
         if anchors is None:  # no line in common
             continue
         if not anchors:
-            sm = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            if (ahi - alo) * (bhi - blo) > _GAP_CELLS:
+                continue  # only repeated lines (|-) in common: shown as replaced
+            sm = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi])
             out += ((alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n)
             continue
         prev_i, prev_j = alo, blo
