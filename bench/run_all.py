@@ -12,7 +12,7 @@ Writes ``bench/out/results.md`` (a small table per part, with the issue's target
 ratios measured in this same run) and ``seconds_per_1000_rows.png``, ``requests.png``,
 ``memory_runs.png``. Figures, never assertions: machines are shared and noisy.
 
-    .venv/bin/python bench/run_all.py [--quick]
+    .venv/bin/python bench/run_all.py [--quick] [--only processes,memory] [--repeat N]
 """
 
 from __future__ import annotations
@@ -145,6 +145,9 @@ def main() -> int:
     matplotlib.use("Agg")
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    ap.add_argument("--only", default="core,processes,requests,memory",
+                    help="the parts to run, comma-separated (default: all)")
+    ap.add_argument("--repeat", type=int, help="best of N whole processes (default 3)")
     ap.add_argument("--reference", type=Path, help="the reference workload's folder "
                     "(default: $HUBBOT_REFERENCE_BENCH, or ../shared/bench)")
     args = ap.parse_args()
@@ -162,19 +165,25 @@ def main() -> int:
     if reference is None:
         print("reference workload not found (../shared/bench beside the repository, or "
               "$HUBBOT_REFERENCE_BENCH): measuring the project's pages only", flush=True)
-    core = step("core", ["bench/core.py", "--sizes", sizes], OUT / "core.json")
+    only = set(args.only.split(","))
+    core = (step("core", ["bench/core.py", "--sizes", sizes], OUT / "core.json")
+            if "core" in only else None)
+    repeat = args.repeat or (1 if args.quick else 3)
     procs = step("whole processes", ["bench/processes.py", "--sizes", sizes, "--repeat",
-                                     "1" if args.quick else "3",
+                                     str(repeat),
                                      *(["--reference", str(reference)] if reference else [])],
-                 OUT / "processes.json")
+                 OUT / "processes.json") if "processes" in only else None
     from tests.wiki.harness import available
 
     have_wiki, why = available()
+    if "requests" not in only:
+        have_wiki, why = False, "not asked for (--only)"
     reqs = (step("requests", ["bench/requests_count.py", "--sizes",
                               "10,124" if args.quick else "10,60,124,250,500"],
                  OUT / "requests.json") if have_wiki else None)
-    memory = step("memory over runs", ["bench/memory.py", "--runs",
-                                       "5" if args.quick else "20"], OUT / "memory.json")
+    memory = (step("memory over runs", ["bench/memory.py", "--runs",
+                                        "5" if args.quick else "20"], OUT / "memory.json")
+              if "memory" in only else None)
 
     md = [f"# hubbot benchmarks ({started})", "",
           f"Measured on commit {measured}, in one `make bench` run on this machine "
@@ -190,7 +199,7 @@ def main() -> int:
 
         where = (f"the reference workload ({reference})" if reference else
                  "no reference workload (../shared/bench not found)")
-        md += ["## Whole processes: hubbot's runs vs the naive scripts (best of 3)", "",
+        md += [f"## Whole processes: hubbot's runs vs the naive scripts (best of {repeat})", "",
                f"Workloads: the project's own pages (`bench/pages.py`) and {where}. Dry run: "
                "cold state; real run: fresh pages and cold state (writes pages and state); "
                "no-change run: right after the real run. Ratios: wall time, then CPU time "
@@ -221,7 +230,8 @@ def main() -> int:
         plot_memory(memory, OUT / "memory_runs.png")
     (OUT / "results.md").write_text("\n".join(md), encoding="utf-8")
     print(f"written: {OUT / 'results.md'}")
-    return 0 if all(x is not None for x in (core, procs, memory)) and (
+    asked = {"core": core, "processes": procs, "memory": memory}
+    return 0 if all(v is not None for k, v in asked.items() if k in only) and (
         reqs is not None or not have_wiki) else 1
 
 
