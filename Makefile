@@ -55,7 +55,9 @@ test: setup-test
 		if [ $$rc -eq 5 ]; then echo "pytest ran no tests: failing"; exit 1; fi; exit $$rc
 
 # Every benchmark in one go: bench/out/results.md and the plots (requests per run need
-# the local MediaWiki: make system). `make bench-quick`: small sizes, a minute or so.
+# the local MediaWiki: make system). Whole processes are measured on the project's pages
+# and, when ../shared/bench (or $$HUBBOT_REFERENCE_BENCH) holds it, on the reference
+# workload side by side. `make bench-quick`: small sizes, a minute or so.
 $(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@

@@ -2,8 +2,8 @@
 
 1. the core (parse + changes + render) beside whole-page mwparserfromhell and
    wikitextparser parses, in process (``core.py``);
-2. whole processes: hubbot's dry run beside the naive mwparserfromhell and
-   wikitextparser scripts, best of ``--repeat``, peak RSS (``processes.py``);
+2. whole processes: hubbot's dry, real and no-change runs beside the naive scripts, on the
+   project's pages and the reference workload in ../shared/bench (``processes.py``);
 3. API requests per run against the local MediaWiki, hubbot and a naive pywikibot loop,
    against the number of configured pages (``requests_count.py``; skipped without PHP);
 4. memory over consecutive in-process runs (``memory.py``).
@@ -12,7 +12,7 @@ Writes ``bench/out/results.md`` (a small table per part, with the issue's target
 ratios measured in this same run) and ``seconds_per_1000_rows.png``, ``requests.png``,
 ``memory_runs.png``. Figures, never assertions: machines are shared and noisy.
 
-    .venv/bin/python bench/run_all.py [--quick]
+    .venv/bin/python bench/run_all.py [--quick] [--only processes,memory] [--repeat N]
 """
 
 from __future__ import annotations
@@ -54,25 +54,6 @@ def core_table(rows: list[dict]) -> list[str]:
     return out
 
 
-def process_targets(rows: list[dict]) -> list[str]:
-    by = {r["rows"]: r for r in rows}
-    lines = []
-    if 50000 in by:
-        r = by[50000]
-        lines.append(f"- 50,000 rows: {r['hubbot_s'] / r['mwph_s']:.2f}× the naive "
-                     f"mwparserfromhell script (target ≤ 0.25×), peak RSS "
-                     f"{r['hubbot_mib']:.0f} MiB (target ≤ 150 MiB)")
-        if 5000 in by:
-            per = [by[n]["hubbot_s"] / n for n in (50000, 5000)]
-            lines.append(f"- cost per 1,000 rows at 50,000 = {per[0] / per[1]:.2f}× that at "
-                         "5,000 (target ≤ 1.2×)")
-    if 500 in by:
-        r = by[500]
-        lines.append(f"- 500 rows, start-up included: {r['hubbot_s'] / r['mwph_s']:.2f}× the "
-                     "naive script (target ≤ 0.8×)")
-    return lines
-
-
 def request_targets(rows: list[dict]) -> list[str]:
     quiet = [r for r in rows if r["pages"] <= 500]
     lines = []
@@ -111,16 +92,32 @@ def _plot(path: Path, series: list[tuple[list, list, str, str]], *, x: str, y: s
 
 
 def plot_seconds(rows: list[dict], path: Path) -> None:
-    n = [r["rows"] for r in rows]
-    per_k = [(key, style, label) for key, style, label in (
-        ("hubbot_s", "o-", "hubbot dry run (whole process)"),
-        ("mwph_s", "s--", "naive mwparserfromhell script"),
-        ("wtp_s", "^--", "naive wikitextparser script"))
-        if all(key in r for r in rows)]
-    _plot(path, [(n, [r[key] / r["rows"] * 1000 for r in rows], style, label)
-                 for key, style, label in per_k],
-          x="event rows", y="seconds per 1,000 rows", log_x=True,
-          title="Whole-process dry run, best of 3 (lower is better)")
+    series = []
+    for name, style in (("project", "-"), ("reference", ":")):
+        mine = [r for r in rows if r["workload"] == name]
+        if not mine:
+            continue
+        n = [r["rows"] for r in mine]
+        for key, mark, label in (("dry_s", "o", "hubbot dry run"),
+                                 ("real_s", "D", "hubbot real run"),
+                                 ("mwph_s", "s", "naive mwparserfromhell"),
+                                 ("wtp_s", "^", "naive wikitextparser")):
+            if all(key in r for r in mine):
+                series.append((n, [r[key] / r["rows"] * 1000 for r in mine], mark + style,
+                               f"{label} ({name} pages)"))
+    _plot(path, series, x="event rows", y="seconds per 1,000 rows", log_x=True,
+          title="Whole processes, best of 3 (lower is better)")
+
+
+def commit() -> str:
+    """The commit measured, and whether the tree differed from it (bench/out aside)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    head = git("rev-parse", "HEAD") or "unknown (not a git checkout)"
+    dirty = git("status", "--porcelain", "--", ".", ":(exclude)bench/out")
+    return f"`{head}`" + (" with uncommitted changes" if dirty else " (clean tree)")
 
 
 def plot_requests(rows: list[dict], path: Path) -> None:
@@ -148,38 +145,70 @@ def main() -> int:
     matplotlib.use("Agg")
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    ap.add_argument("--only", default="core,processes,requests,history,memory",
+                    help="the parts to run, comma-separated (default: all)")
+    ap.add_argument("--repeat", type=int, help="best of N whole processes (default 3)")
+    ap.add_argument("--reference", type=Path, help="the reference workload's folder "
+                    "(default: $HUBBOT_REFERENCE_BENCH, or ../shared/bench)")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     sizes = "500,5000" if args.quick else "500,5000,50000"
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    core = step("core", ["bench/core.py", "--sizes", sizes], OUT / "core.json")
+    measured = commit()
+    # Bytecode as an installed package has it (PYTHONDONTWRITEBYTECODE would otherwise
+    # make every hubbot process compile its modules again: start-up, not hubbot's work).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "hubbot")],
+                   check=False, stdout=subprocess.DEVNULL)
+    from processes import reference_dir
+
+    reference = reference_dir(args.reference)
+    if reference is None:
+        print("reference workload not found (../shared/bench beside the repository, or "
+              "$HUBBOT_REFERENCE_BENCH): measuring the project's pages only", flush=True)
+    only = set(args.only.split(","))
+    core = (step("core", ["bench/core.py", "--sizes", sizes], OUT / "core.json")
+            if "core" in only else None)
+    repeat = args.repeat or (1 if args.quick else 3)
     procs = step("whole processes", ["bench/processes.py", "--sizes", sizes, "--repeat",
-                                     "1" if args.quick else "3"], OUT / "processes.json")
+                                     str(repeat),
+                                     *(["--reference", str(reference)] if reference else [])],
+                 OUT / "processes.json") if "processes" in only else None
     from tests.wiki.harness import available
 
     have_wiki, why = available()
+    if "requests" not in only:
+        have_wiki, why = False, "not asked for (--only)"
     reqs = (step("requests", ["bench/requests_count.py", "--sizes",
                               "10,124" if args.quick else "10,60,124,250,500"],
                  OUT / "requests.json") if have_wiki else None)
     hist = (step("history requests", ["bench/history_requests.py", "--revisions",
                                       "60" if args.quick else "120,600"],
-                 OUT / "history_requests.json") if have_wiki else None)
-    memory = step("memory over runs", ["bench/memory.py", "--runs",
-                                       "5" if args.quick else "20"], OUT / "memory.json")
+                 OUT / "history_requests.json") if have_wiki and "history" in only else None)
+    memory = (step("memory over runs", ["bench/memory.py", "--runs",
+                                        "5" if args.quick else "20"], OUT / "memory.json")
+              if "memory" in only else None)
 
     md = [f"# hubbot benchmarks ({started})", "",
-          f"Measured in one `make bench` run on this machine ({platform.machine()}, "
-          f"{__import__('os').cpu_count()} CPUs, Python {platform.python_version()}). "
+          f"Measured on commit {measured}, in one `make bench` run on this machine "
+          f"({platform.machine()}, {__import__('os').cpu_count()} CPUs, Python "
+          f"{platform.python_version()}, load average "
+          f"{', '.join(f'{x:.1f}' for x in __import__('os').getloadavg())} at the end). "
           "Figures, never test assertions.", ""]
     if core:
         md += ["## Core: parse + changes + render, in process", ""] + core_table(core) + [
             "", "Ratios are hubbot time / baseline time (below 1: hubbot faster).", ""]
     if procs:
-        from processes import HEADER, table_line
+        from processes import HEADER, table_line, targets
 
-        md += ["## Whole processes: dry run vs the naive scripts (best of 3, cold state)", "",
+        where = (f"the reference workload ({reference})" if reference else
+                 "no reference workload (../shared/bench not found)")
+        md += [f"## Whole processes: hubbot's runs vs the naive scripts (best of {repeat})", "",
+               f"Workloads: the project's own pages (`bench/pages.py`) and {where}. Dry run: "
+               "cold state; real run: fresh pages and cold state (writes pages and state); "
+               "no-change run: right after the real run. Ratios: wall time, then CPU time "
+               "(user + system: less sensitive to a loaded machine).", "",
                HEADER, *map(table_line, procs), "", "Targets, as measured here:", "",
-               *process_targets(procs), "",
+               *targets(procs), "",
                "![seconds per 1,000 rows](seconds_per_1000_rows.png)", ""]
         plot_seconds(procs, OUT / "seconds_per_1000_rows.png")
     if reqs:
@@ -211,7 +240,8 @@ def main() -> int:
         plot_memory(memory, OUT / "memory_runs.png")
     (OUT / "results.md").write_text("\n".join(md), encoding="utf-8")
     print(f"written: {OUT / 'results.md'}")
-    return 0 if all(x is not None for x in (core, procs, memory)) and (
+    asked = {"core": core, "processes": procs, "memory": memory}
+    return 0 if all(v is not None for k, v in asked.items() if k in only) and (
         reqs is not None or not have_wiki) else 1
 
 

@@ -74,6 +74,40 @@ def test_state_round_trip_is_atomic(tmp_path):
     assert [p.name for p in (tmp_path / "s").iterdir()] == ["state.json"]  # no temp left
 
 
+def test_state_file_is_the_state_as_json_one_line_per_page(tmp_path):
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    events = {"events": [{"title": "Café \"1\"", "links": [], "start": "2021-11-27"}]}
+    state = State({"Hubs": PageState(12, events, owed=True), "Hubs/Ongoing": PageState(
+        None, {"hubs": [{"key": "cee", "name": "CEE"}]})}, "2026-11-24", None,
+        [{"kind": "event added", "page": "Hubs", "title": "x"}], {"problem": "2026-11-20"})
+    store.save(state)
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == {
+        "version": 1, "last_run": "2026-11-24", "triggered_at": None,
+        "pending_changes": [{"kind": "event added", "page": "Hubs", "title": "x"}],
+        "first_seen": {"problem": "2026-11-20"},
+        "pages": {"Hubs": {"revid": 12, "records": events, "owed": True},
+                  "Hubs/Ongoing": {"revid": None, "records": {"hubs": [
+                      {"key": "cee", "name": "CEE"}]}}}}
+    assert '"Hubs": {"owed": true, "records": {"events": [{' in text and "Café" in text
+    loaded = store.load()
+    assert loaded.pages == state.pages and loaded.first_seen == state.first_seen
+    # a new page state (new records) is written; the same state again is not rewritten,
+    # unless the file was changed or removed meanwhile
+    state.pages["Hubs"] = PageState(13, {"events": []})
+    store.save(state)
+    assert store.load().pages["Hubs"] == PageState(13, {"events": []})
+    inode = path.stat().st_ino
+    store.save(state)
+    assert path.stat().st_ino == inode
+    path.unlink()
+    store.save(state)
+    assert store.load().pages["Hubs"].revid == 13
+    StateStore(path).save(State())
+    assert json.loads(path.read_text())["pages"] == {}
+
+
 def test_foreign_state_file_is_refused(tmp_path):
     path = tmp_path / "state.json"
     path.write_text(json.dumps({"something": "else"}))

@@ -29,6 +29,7 @@ from hubbot.core.codec import event_from_json, hub_from_json
 from hubbot.errors import LockedError, StorageError
 
 STATE_VERSION = 1
+Records = dict[str, list[dict[str, Any]]]  # table name -> the records, as JSON-ready dicts
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,9 @@ class StateStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        # the text this store last wrote, and the file's (inode, size, mtime) after it
+        self._written: tuple[list[bytes], tuple[int, int, int] | None] | None = None
+        self._encoded: dict[str, tuple[Records, bytes]] = {}  # title -> (records, JSON)
 
     def load(self) -> State:
         """The stored state; an empty one if the file does not exist yet.
@@ -213,33 +217,65 @@ class StateStore:
                                f"({exc.strerror or exc}); not editing") from None
 
     def save(self, state: State) -> None:
-        """Write ``state`` atomically. Raises ``StorageError`` (one line) on failure."""
-        data = {
-            "version": STATE_VERSION,
-            "last_run": state.last_run,
-            "triggered_at": state.triggered_at,
-            "pending_changes": state.pending_changes,
-            **({"first_seen": dict(sorted(state.first_seen.items()))}
-               if state.first_seen else {}),
-            **({"translation_edits": dict(sorted(state.translation_edits.items()))}
-               if state.translation_edits else {}),
-            "pages": {title: {"revid": ps.revid, "records": ps.records,
-                              **({"owed": True} if ps.owed else {}),
-                              **({"saved": dataclasses.asdict(ps.saved)} if ps.saved
-                                 else {}),
-                              **({"hold": dataclasses.asdict(ps.hold)} if ps.hold
-                                 else {})}
-                      for title, ps in sorted(state.pages.items())},
-        }
+        """Write ``state`` atomically (unless the file already holds exactly it). Raises
+        ``StorageError`` (one line) on failure."""
+        chunks = self._encode(state)
+        if self._written is not None and self._written[0] == chunks \
+                and self._written[1] == self._stat():
+            return
         try:
-            self._write(data)
+            self._write(chunks)
+            self._written = chunks, self._stat()
         except OSError as exc:
             raise StorageError(f"{self.path}: writing the state file failed "
                                f"({exc.strerror or exc})") from None
 
-    def _write(self, data: dict[str, Any]) -> None:
-        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1,
-                                           sort_keys=True) + "\n")
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def _encode(self, state: State) -> list[bytes]:
+        """The state as UTF-8 JSON chunks, keys sorted, one line per page. A page's
+        records are encoded once per run (records are never changed in place: a new
+        ``PageState`` holds new records), not again at each write after a save."""
+        fields = {"last_run": state.last_run, "pending_changes": state.pending_changes,
+                  "triggered_at": state.triggered_at, "version": STATE_VERSION}
+        if state.first_seen:
+            fields["first_seen"] = state.first_seen
+        if state.translation_edits:
+            fields["translation_edits"] = state.translation_edits
+        head = [f" {_dumps(key)}: {_dumps(value)},\n" for key, value in fields.items()
+                if key < "pages"]
+        tail = [f",\n {_dumps(key)}: {_dumps(value)}" for key, value in fields.items()
+                if key > "pages"]
+        chunks = [("{\n" + "".join(sorted(head)) + ' "pages": {').encode()]
+        encoded: dict[str, tuple[Records, bytes]] = {}
+        for n, (title, ps) in enumerate(sorted(state.pages.items())):
+            cached = self._encoded.get(title)
+            if cached is None or cached[0] is not ps.records:
+                cached = ps.records, _dumps(ps.records).encode()
+            encoded[title] = cached
+            hold = f'"hold": {_dumps(dataclasses.asdict(ps.hold))}, ' if ps.hold else ""
+            owed = '"owed": true, ' if ps.owed else ""
+            saved = f', "saved": {_dumps(dataclasses.asdict(ps.saved))}' if ps.saved else ""
+            chunks += [f"{',' if n else ''}\n  {_dumps(title)}: {{{hold}{owed}\"records\": "
+                       .encode(), cached[1],
+                       f", \"revid\": {_dumps(ps.revid)}{saved}}}".encode()]
+        self._encoded = encoded
+        chunks.append(("\n }" if state.pages else "}").encode())
+        chunks.append(("".join(sorted(tail)) + "\n}\n").encode())
+        return chunks
+
+    def _write(self, chunks: list[bytes]) -> None:
+        atomic_write(self.path, chunks)
+
+
+def _dumps(value: Any) -> str:
+    """Compact, deterministic JSON on one line (json's C encoder: no ``indent``)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class SimulatedStateStore(StateStore):

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, newlines as given) to ``path`` atomically. Raises
-    ``OSError`` (the file is then as it was)."""
+def atomic_write(path: Path, text: str | Iterable[bytes]) -> None:
+    """Write ``text`` (UTF-8, newlines as given; or UTF-8 chunks, written one after the
+    other) to ``path`` atomically. Raises ``OSError`` (the file is then as it was)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(text, str):
+                fh.write(text.encode("utf-8"))
+            else:
+                fh.writelines(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
