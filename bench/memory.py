@@ -30,7 +30,7 @@ from pages import events_page, hubs_page  # noqa: E402
 from processes import CONFIG  # noqa: E402
 
 from hubbot.app.config import load_config  # noqa: E402
-from hubbot.app.model import Sync  # noqa: E402
+from hubbot.app.sync import Sync  # noqa: E402
 from hubbot.backends.files import FilesBackend, title_to_filename  # noqa: E402
 
 
