@@ -181,6 +181,36 @@ def test_a_reverted_hub_status_edit_holds_that_hub_page(wiki):
     assert read(wiki, "Wikimedia CEE Hub") == CEE and backend.saves == []
 
 
+def test_a_reverted_data_page_edit_holds_the_data_page_and_nothing_else(wiki):
+    from hubbot.app.datapage import initial_text
+
+    data = "Module:Hubs/data.json"
+    config = wiki / "hubbot.toml"
+    config.write_text(config.read_text() + f'\n[data_page]\ntitle = "{data}"\n')
+    write(wiki, data, initial_text())
+    run(wiki)
+    before = read(wiki, data)
+    write(wiki, "Hubs/Ongoing", read(wiki, "Hubs/Ongoing").replace("Implementation",
+                                                                 "Operation", 1))
+    report, backend = run(wiki)
+    assert data in [t for t, _ in backend.saves] and read(wiki, data) != before
+    write(wiki, data, before)  # a person puts the data page back as it was
+    report, backend = run(wiki)  # no content page moved: a quiet run, but it holds
+    assert report.quiet and report.reverts == [data] and backend.saves == []
+    assert list(StateStore(wiki / "state.json").load().holds()) == [data]
+    # a later record change is written everywhere but on the held data page
+    write(wiki, "Hubs/Ongoing", read(wiki, "Hubs/Ongoing").replace("| Planning",
+                                                                 "| Pilot", 1))
+    report, backend = run(wiki)
+    assert outcomes(report)[data] is Outcome.HELD and report.exit_code == 0
+    assert data not in [t for t, _ in backend.saves] and read(wiki, data) == before
+    assert "EARTHub" in [t for t, _ in backend.saves]
+    assert main(["release", data, "--config", str(config)], stdout=io.StringIO()) == 0
+    report, backend = run(wiki)
+    assert [t for t, _ in backend.saves] == [data]  # the pending work, once
+    assert run(wiki)[1].saves == []
+
+
 def test_an_unrelated_edit_after_hubbots_is_no_revert(wiki):
     run(wiki)
     write(wiki, "Hubs", read(wiki, "Hubs") + "A new paragraph.\n")

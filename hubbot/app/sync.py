@@ -119,8 +119,8 @@ class Sync:
             report.quiet = True
             report.notes += [f"{t}: held: {h.describe(self.backend.revision_label)}"
                              for t, h in state.holds().items()]
-            if dirty:
-                self.store.save(state)
+            if dirty or (report.reverts and self.mode is not Mode.DRY_RUN):
+                self.store.save(state)  # a hold found on a page no content moved on too
             return report
         # The status page reports every page's outcome and problems: with one, a run
         # that reads anything reads everything (in the same one batched request).
@@ -200,12 +200,15 @@ class Sync:
 
     def _find_reverts(self, revisions: dict[str, Revision], state: State,
                       report: RunReport) -> None:
-        """Hold each page a person reverted hubbot's last save of. Only pages that moved
+        """Hold each page a person reverted hubbot's last save of (content pages and the
+        data page; never hubbot's own report). Only pages that moved
         since the state are looked at (a quiet run costs nothing more); the revision check
         brings the latest revision's user, parent, tags and SHA-1, and only a page edited
         more than once since hubbot's save costs one more request (its revisions since)."""
         bot = getattr(self.backend, "username", None) or None
-        for title in self.config.content_titles():
+        watched = self.config.content_titles() + (
+            [self.config.data_page] if self.config.data_page else [])
+        for title in watched:
             entry, latest = state.pages.get(title), revisions.get(title)
             if entry is None or entry.saved is None or entry.hold is not None or \
                     latest is None or latest.revid is None or latest.revid == entry.revid:
