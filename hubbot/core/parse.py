@@ -185,6 +185,12 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
                                    detail=f"same as row {first.number}"))
 
 
+REPAIR_NOTICE = ("repair: '|-' inserted after the header row (without it MediaWiki shows "
+                 "this row's cells in the header)")
+JOINED_PROBLEM = ("the header row is not followed by '|-': MediaWiki shows this row's cells "
+                  "in the header row")
+
+
 def _joined_rows(page: str, pt: ParsedTable) -> None:
     """Data cells written right after the header row without a "|-": MediaWiki shows them
     in the header's row. Inside a bot-owned region the write inserts the "|-" (a repair,
@@ -193,13 +199,12 @@ def _joined_rows(page: str, pt: ParsedTable) -> None:
         if not pr.row.joined:
             continue
         if pt.region is not None and pt.kind in SORT_KEYS:
+            pr.repair = True  # unless it is inside a translation unit (units.keep_units)
             pr.notices.append(notice(page, pt.kind.value, pr.number, pr.quoted,
-                                     "repair: '|-' inserted after the header row (without "
-                                     "it MediaWiki shows this row's cells in the header)"))
+                                     REPAIR_NOTICE))
         else:
             pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
-                                       "the header row is not followed by '|-': MediaWiki "
-                                       "shows this row's cells in the header row"))
+                                       JOINED_PROBLEM))
 
 
 def _plan_dates(page: str, text: str, pt: ParsedTable, style: DateStyle) -> None:

@@ -80,6 +80,7 @@ class ParsedRow:
     year_from_section: bool = False
     stuck: str = ""  # why a readable row must not move ("" if it may)
     date_edit: object | None = None  # hubbot.core.datecell.DateEdit, set for owned tables
+    repair: bool = False  # the write inserts the "|-" this row lacks (``Row.joined``)
 
     @property
     def shown(self) -> tuple[str, ...]:

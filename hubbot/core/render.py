@@ -60,7 +60,7 @@ def render_table(text: str, pt: ParsedTable) -> str:
         chunk = chunks[index]
         pr = pt.rows[index]
         if (index != position and pr.kind in DATA_KINDS and pr.row.separator is None) \
-                or pr.row.joined:
+                or pr.repair:
             # it no longer follows the header (or shared the header's row): its own row
             chunk = "|-" + newline + chunk
         out.append(chunk)

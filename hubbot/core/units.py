@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from hubbot.core.datecell import DateEdit, canonical
+from hubbot.core.options import DateStyle
 from hubbot.core.read import ParsedTable
 from hubbot.core.records import Problem, notice
 
@@ -170,7 +171,9 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
                translate_blocks: list[Block]) -> list[Problem]:
     """Drop the planned edits of ``pt`` that would change a translation unit, and say so.
 
-    A date cell inside a unit keeps its date as written. When a unit or a ``<translate>``
+    A date cell inside a unit keeps its date as written, and a "|-" missing after the
+    header row is not inserted there (a problem: the table renders wrongly until a
+    translation administrator fixes it). When a unit or a ``<translate>``
     block runs across rows (the whole table as one unit, say), the table keeps its
     order; so does a ``<translate>`` tag between two rows (moving rows would move the
     tag), even with unit changes allowed (then ``units`` is empty). Rows whose units lie
@@ -188,6 +191,19 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
     notices: list[Problem] = []
     kind = pt.kind.value
     unit_starts = [u.start for u in here]
+    for pr in pt.rows:  # a "|-" the header row lacks, inserted inside a unit, changes it
+        unit = _unit_at(here, unit_starts, pr.row.start, pr.row.start + 1) \
+            if pr.repair else None
+        if unit is None:
+            continue
+        pr.repair = False
+        pr.notices = [n for n in pr.notices if not n.reason.startswith("repair:")]
+        pr.problems.append(Problem(
+            page, kind, pr.number, pr.quoted,
+            "the header row is not followed by '|-': MediaWiki shows this row's cells in "
+            f"the header row; not repaired: it is in translation unit T:{unit.name}, and "
+            "repairing it would outdate its translations"))
+    style = pt.options.dates if pt.options is not None else DateStyle.DMY
     for pr in pt.rows:
         edit = pr.date_edit
         if not isinstance(edit, DateEdit):
@@ -199,7 +215,7 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
         date_text = getattr(pr.record, "date_text", "")
         notices.append(notice(
             page, kind, pr.number, date_text,
-            f"date left as written (the page style is {canonical(pr)!r}): it is in "
+            f"date left as written (the page style is {canonical(pr, style)!r}): it is in "
             f"translation unit T:{unit.name}, and rewriting it would outdate its "
             "translations"))
     order = pt.order
