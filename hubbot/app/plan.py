@@ -26,8 +26,8 @@ from hubbot.core.codec import (
 )
 from hubbot.core.pages import PageText
 from hubbot.core.parse import ParsedPage, parse_page
-from hubbot.core.records import Hub, Kind, Problem, notice
-from hubbot.core.render import MarkersBroken, TableUnwritable, render_page
+from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
+from hubbot.core.render import MarkersBroken, TableUnwritable, render_page, written_records
 from hubbot.core.status import (
     TemplateAmbiguous,
     TemplateMissing,
@@ -45,10 +45,14 @@ def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def records_of(parsed: ParsedPage) -> Records:
     """The page's records as the state keeps them: in a canonical order, so the state
     does not depend on the order of the rows (before or after hubbot sorted them)."""
+    return _as_state(parsed.events, parsed.hubs, parsed.interviews)
+
+
+def _as_state(events: list[Event], hubs: list[Hub], interviews: list[Interview]) -> Records:
     return {
-        Kind.EVENTS: _canonical([event_to_json(e) for e in parsed.events]),
-        Kind.HUBS: _canonical([hub_to_json(h) for h in parsed.hubs]),
-        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in parsed.interviews]),
+        Kind.EVENTS: _canonical([event_to_json(e) for e in events]),
+        Kind.HUBS: _canonical([hub_to_json(h) for h in hubs]),
+        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in interviews]),
     }
 
 
@@ -235,10 +239,22 @@ class Planner:
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:
         """The records of ``text`` (what will be on the wiki), not of the text read: the
-        state then does not depend on whether the page was normalised in this run."""
+        state then does not depend on whether the page was normalised in this run.
+        ``text`` is ``render_page(parsed)``: its records are told from ``parsed`` and the
+        edits planned (``render.written_records``), or read from ``text`` when they
+        cannot be told so (reading it again was most of a real run's extra cost)."""
         if text == page.text:
             return records_of(parsed)
-        return records_of(self.parse(pc, PageText(page.title, text, None)))
+        written = written_records(parsed)
+        if written is not None:
+            return _as_state(written[Kind.EVENTS], written[Kind.HUBS],
+                             written[Kind.INTERVIEWS])
+        return self.reread_records(pc, page.title, text)
+
+    def reread_records(self, pc: PageConfig, title: str, text: str) -> Records:
+        """The records of ``text``, read again (the reference ``written_records`` must
+        equal)."""
+        return records_of(self.parse(pc, PageText(title, text, None)))
 
     @staticmethod
     def _duplicate_problems(out: Planned) -> list[Problem]:
