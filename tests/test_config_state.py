@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hubbot.app.config import load_config
-from hubbot.app.state import PageState, RunLock, State, StateStore
+from hubbot.app.plan import records_of
+from hubbot.app.state import PageState, RunLock, State, StateStore, dumps_records
+from hubbot.core.parse import parse_page
 from hubbot.errors import ConfigError, LockedError
 
 GOOD = """
@@ -256,3 +261,26 @@ def test_a_pending_change_of_an_unknown_kind_is_a_storage_error(tmp_path):
     with pytest.raises(StorageError) as exc:
         StateStore(path).load()
     assert "unknown kind" in str(exc.value)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["events", "hubs", "interviews", "x"]),
+                       st.lists(st.dictionaries(st.text(max_size=6), _JSON, max_size=4),
+                                max_size=4), max_size=4))
+def test_records_are_encoded_as_the_whole_state_encoder_would(records):
+    """The state encodes a page's records one record at a time (the encoder would hold
+    every token of a large table at once): the bytes are those of encoding them whole."""
+    whole = json.dumps(records, ensure_ascii=False, sort_keys=True).encode()
+    assert dumps_records(records) == whole
+
+
+def test_real_records_are_encoded_as_the_whole_state_encoder_would():
+    for path in sorted((Path(__file__).parent / "fixtures").glob("*/page.wikitext")):
+        records = records_of(parse_page(path.read_text(encoding="utf-8"), "Hubs"))
+        assert dumps_records(records) == \
+            json.dumps(records, ensure_ascii=False, sort_keys=True).encode()

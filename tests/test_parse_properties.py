@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from hubbot.core.parse import parse_page
 from hubbot.core.read import RowKind
-from hubbot.core.records import Hub, HubType, Stage
-from hubbot.core.render import render_page
+from hubbot.core.records import Hub, HubType, Kind, Stage
+from hubbot.core.render import render_page, written_records
 from hubbot.core.status import render_hub_status
 from hubbot.core.tables import find_tables
 from hubbot.core.vocabulary import read_stage
@@ -163,6 +163,24 @@ def test_the_written_order_and_dates_follow_the_options(body, newline, options):
         before = parse_page(events_page(body, newline, options), "Hubs")
         assert sorted(e.date_text for e in before.events) == \
             sorted(e.date_text for e in parsed.events)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(event_rows(), st.sampled_from(["\n", "\r\n"]), OPTIONS, st.booleans())
+def test_the_records_told_for_a_write_are_those_read_from_it(body, newline, options,
+                                                              translate):
+    """``written_records`` (the records a real run saves, told without reading the written
+    text) equals what reading the written text gives, whenever it tells them."""
+    text = events_page(body, newline, options)
+    if translate:
+        text = "<translate>\n" + text + "</translate>\n"
+    parsed = parse_page(text, "Hubs")
+    written = written_records(parsed)
+    if written is None:
+        return
+    again = parse_page(render_page(parsed), "Hubs")
+    assert [*map(repr, sorted(written[Kind.EVENTS], key=repr))] == \
+        [*map(repr, sorted(again.events, key=repr))]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -26,8 +26,8 @@ from hubbot.core.codec import (
 )
 from hubbot.core.pages import PageText
 from hubbot.core.parse import ParsedPage, parse_page
-from hubbot.core.records import Hub, Kind, Problem, notice
-from hubbot.core.render import MarkersBroken, TableUnwritable, render_page
+from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
+from hubbot.core.render import MarkersBroken, TableUnwritable, render_page, written_records
 from hubbot.core.status import (
     TemplateAmbiguous,
     TemplateMissing,
@@ -45,10 +45,14 @@ def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def records_of(parsed: ParsedPage) -> Records:
     """The page's records as the state keeps them: in a canonical order, so the state
     does not depend on the order of the rows (before or after hubbot sorted them)."""
+    return _as_state(parsed.events, parsed.hubs, parsed.interviews)
+
+
+def _as_state(events: list[Event], hubs: list[Hub], interviews: list[Interview]) -> Records:
     return {
-        Kind.EVENTS: _canonical([event_to_json(e) for e in parsed.events]),
-        Kind.HUBS: _canonical([hub_to_json(h) for h in parsed.hubs]),
-        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in parsed.interviews]),
+        Kind.EVENTS: _canonical([event_to_json(e) for e in events]),
+        Kind.HUBS: _canonical([hub_to_json(h) for h in hubs]),
+        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in interviews]),
     }
 
 
@@ -191,54 +195,67 @@ class Planner:
 
     def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
                     changes: list[Change], parsed: ParsedPage) -> Plan:
-        def new_text_of(parsed_page: ParsedPage, current: str) -> str:
+        def new_text_of(parsed_page: ParsedPage, current: str) -> tuple[str, tuple[str, ...]]:
+            """The new text and the translation units it changes (allowed ones)."""
             try:
                 text = render_page(parsed_page)
             except MarkersBroken as exc:
                 raise RegionError(pc.title, str(exc)) from None
             except TableUnwritable as exc:
                 raise TableError(pc.title, str(exc)) from None
-            if text != current:
-                self.guard(pc, parsed_page, old)
-                self.check_units(pc, current, text)
-            return text
+            if text == current:
+                return text, ()
+            self.guard(pc, parsed_page, old)
+            return text, self.check_units(pc, current, text)
 
         def rebuild(fresh: PageText) -> tuple[str, Records]:
             reparsed = self.parse(pc, fresh)
-            text = new_text_of(reparsed, fresh.text)
+            text = new_text_of(reparsed, fresh.text)[0]
             return text, self._saved_records(pc, fresh, text, reparsed)
 
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback,
                             how=parsed.option_effects())
-        text = new_text_of(parsed, page.text)
+        text, units = new_text_of(parsed, page.text)
         records = self._saved_records(pc, page, text, parsed) if self.records else {}
-        units = tuple(changed_units(page.text, text)) if text != page.text and \
-            translatable(page.text) else ()
         return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild,
                     units_changed=units)
 
-    def check_units(self, pc: PageConfig, current: str, text: str) -> None:
+    def check_units(self, pc: PageConfig, current: str, text: str) -> tuple[str, ...]:
         """The last check before a translatable page is written: with unit changes not
         allowed, the new text has every unit of the current one, word for word, and
         every marker once (``parse`` left out the edits that would change one; this
-        refuses the page if anything slipped through, rather than outdate translations)."""
-        if self.allows_unit_changes(pc) or not translatable(current):
-            return
-        changed = changed_units(current, text)
-        if changed:
+        refuses the page if anything slipped through, rather than outdate translations).
+        Returns the units the edit changes (none unless unit changes are allowed)."""
+        if not translatable(current):
+            return ()
+        changed = tuple(changed_units(current, text))
+        if changed and not self.allows_unit_changes(pc):
             raise TableError(pc.title, f"the edit would change translation units "
                              f"{unit_list(changed)}; refusing to write the page (a bug: "
                              "please report it)")
+        return changed
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:
         """The records of ``text`` (what will be on the wiki), not of the text read: the
-        state then does not depend on whether the page was normalised in this run."""
+        state then does not depend on whether the page was normalised in this run.
+        ``text`` is ``render_page(parsed)``: its records are told from ``parsed`` and the
+        edits planned (``render.written_records``), or read from ``text`` when they
+        cannot be told so (reading it again was most of a real run's extra cost)."""
         if text == page.text:
             return records_of(parsed)
-        return records_of(self.parse(pc, PageText(page.title, text, None)))
+        written = written_records(parsed)
+        if written is not None:
+            return _as_state(written[Kind.EVENTS], written[Kind.HUBS],
+                             written[Kind.INTERVIEWS])
+        return self.reread_records(pc, page.title, text)
+
+    def reread_records(self, pc: PageConfig, title: str, text: str) -> Records:
+        """The records of ``text``, read again (the reference ``written_records`` must
+        equal)."""
+        return records_of(self.parse(pc, PageText(title, text, None)))
 
     @staticmethod
     def _duplicate_problems(out: Planned) -> list[Problem]:

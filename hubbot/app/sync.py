@@ -19,7 +19,6 @@ from typing import Any
 
 from hubbot.app.apply import Applier, held, mark_owed
 from hubbot.app.config import Config
-from hubbot.app.datapage import data_sources, plan_data_page
 from hubbot.app.model import (
     OWING,
     Confirm,
@@ -169,6 +168,9 @@ class Sync:
         title = self.config.data_page
         if not title:
             return []
+        # imported here: a run without a data page does not need it (start-up time)
+        from hubbot.app.datapage import data_sources, plan_data_page
+
         page = pages.get(title) or self.backend.fetch([title])[title]
         try:
             return [plan_data_page(self.config, page,

@@ -31,7 +31,6 @@ from hubbot.app.session import Where, export_records, read_configured, session
 from hubbot.backends.files import filename_to_title
 from hubbot.cli.args import build_parser, split_global_options
 from hubbot.cli.output import Output, print_report, print_summary
-from hubbot.cli.report import review_markdown
 from hubbot.core.codec import (
     event_to_json,
     hub_to_json,
@@ -124,6 +123,8 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
                       confirm=_confirm_on_tty(out) if mode is Mode.INTERACTIVE else None)
     print_report(report, out, mode)
     if args.diff_file:
+        from hubbot.cli.report import review_markdown  # only for --diff-file (start-up)
+
         try:
             args.diff_file.write_text(review_markdown(report, config.path.name),
                                       encoding="utf-8")

@@ -78,6 +78,7 @@ class ParsedRow:
     date_cell: Cell | None = None
     date_span: DateSpan | None = None
     year_from_section: bool = False
+    date_year: int | None = None  # the year ``parse_date`` was given for the date cell
     stuck: str = ""  # why a readable row must not move ("" if it may)
     date_edit: object | None = None  # hubbot.core.datecell.DateEdit, set for owned tables
     repair: bool = False  # the write inserts the "|-" this row lacks (``Row.joined``)
@@ -164,8 +165,9 @@ class Context:
         cell = pr.cells[self.columns[column]]
         pr.date_cell = cell
         shown = flatten(self.cell_text(cell)).text
+        pr.date_year = year if year is not None else self.context_year
         try:
-            pr.date_span = parse_date(shown, year if year is not None else self.context_year)
+            pr.date_span = parse_date(shown, pr.date_year)
         except DateParseError as exc:
             self.problem(pr, f"bad date ({exc})", quote(self.cell_text(cell)))
             return None

@@ -10,10 +10,15 @@ page already normalized the output is the input.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hubbot.core.datecell import DateEdit
+from hubbot.core.dates import DateParseError, parse_date
 from hubbot.core.order import SORT_KEYS, plan_order
 from hubbot.core.parse import ParsedPage
 from hubbot.core.read import DATA_KINDS, ParsedTable
+from hubbot.core.records import Event, Hub, Interview, Kind
+from hubbot.core.wikitext import flatten
 
 
 class RenderRefused(ValueError):
@@ -29,17 +34,30 @@ class TableUnwritable(RenderRefused):
     lose or double a row: refused rather than lose data)."""
 
 
+def _row_end(pt: ParsedTable, i: int) -> int:
+    rows = pt.table.rows
+    return rows[i + 1].start if i + 1 < len(rows) else pt.table.tail_start
+
+
+def _applied_edit(pt: ParsedTable, i: int) -> DateEdit | None:
+    """Row ``i``'s date edit when the write applies it (it lies within the row's bytes)."""
+    edit = pt.rows[i].date_edit
+    row = pt.table.rows[i]
+    if isinstance(edit, DateEdit) and row.start <= edit.start <= edit.end <= _row_end(pt, i):
+        return edit
+    return None
+
+
 def _chunks(text: str, pt: ParsedTable) -> list[str]:
     """Each row's bytes: from its start to the next row's start (or the table's tail)."""
-    rows = pt.table.rows
     out = []
-    for i, row in enumerate(rows):
-        end = rows[i + 1].start if i + 1 < len(rows) else pt.table.tail_start
-        chunk = text[row.start:end]
-        edit = pt.rows[i].date_edit
-        if isinstance(edit, DateEdit) and row.start <= edit.start <= edit.end <= end:
-            chunk = (text[row.start:edit.start] + edit.new + text[edit.end:end])
-        out.append(chunk)
+    for i, row in enumerate(pt.table.rows):
+        end = _row_end(pt, i)
+        edit = _applied_edit(pt, i)
+        if edit is None:
+            out.append(text[row.start:end])
+        else:
+            out.append(text[row.start:edit.start] + edit.new + text[edit.end:end])
     return out
 
 
@@ -91,3 +109,57 @@ def render_page(parsed: ParsedPage) -> str:
         pos = pt.table.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _owned(pt: ParsedTable) -> bool:
+    """A table ``render_page`` writes."""
+    return pt.region is not None and pt.kind in SORT_KEYS and pt.options is not None
+
+
+def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Interview]] | None:
+    """The records ``parse_page`` would read from ``render_page(parsed)``, without reading
+    that text again: the write moves rows within their sections (a record does not
+    depend on its place there) and rewrites date cells, so each row whose date cell is
+    rewritten has its date read again from the cell's new text, as ``read.Context.date``
+    reads it, and every other record stays. None when this cannot be told so simply (a
+    data row joined to the header row, a rewritten date cell that other rows share by
+    rowspan, a new date that does not read): then the caller reads the new text."""
+    out: dict[Kind, list[Event | Hub | Interview]] = {kind: [] for kind in Kind}
+    text = parsed.text
+    for pt in parsed.tables:
+        records = out[pt.kind]
+        if not _owned(pt) or not pt.table.rows:
+            records.extend(r.record for r in pt.rows if r.record is not None)
+            continue
+        edited: dict[int, DateEdit] = {}
+        for i, pr in enumerate(pt.rows):
+            if pr.row.joined:
+                return None
+            edit = _applied_edit(pt, i)
+            if edit is not None:
+                edited[i] = edit
+        if edited:
+            cells = {(c.start, c.end) for i, pr in enumerate(pt.rows)
+                     if i not in edited and (c := pr.date_cell) is not None}
+            if any((c.start, c.end) in cells for i in edited
+                   if (c := pt.rows[i].date_cell) is not None):
+                return None
+        for i, pr in enumerate(pt.rows):
+            record = pr.record
+            if record is None:
+                continue
+            edit = edited.get(i)
+            if edit is not None:
+                cell = pr.date_cell
+                if cell is None or not isinstance(record, Event | Interview) or \
+                        not cell.start <= edit.start <= edit.end <= cell.end:
+                    return None
+                shown = flatten(text[cell.start:edit.start] + edit.new
+                                + text[edit.end:cell.end]).text
+                try:
+                    record = replace(record, when=parse_date(shown, pr.date_year),
+                                     date_text=shown)
+                except DateParseError:
+                    return None
+            records.append(record)
+    return out

@@ -1,0 +1,96 @@
+"""The records a real run saves in the state are those of the text it writes. They are told
+from the first parse and the planned edits (``render.written_records``) rather than by
+reading the written text again; here both ways are compared on the fixture corpus (every
+date style and sort, Translate edits kept or allowed), the pagesets, the benchmark pages
+and the reference workload's pages when ``../shared/bench`` is beside the repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hubbot.app.plan import _as_state, records_of
+from hubbot.core.parse import parse_page
+from hubbot.core.records import Kind
+from hubbot.core.render import RenderRefused, render_page, written_records
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pages as bench_pages  # noqa: E402  (bench/pages.py)
+
+FIXTURES = sorted(p / "page.wikitext" for p in (ROOT / "tests" / "fixtures").iterdir()
+                  if (p / "page.wikitext").is_file())
+PAGESETS = sorted((ROOT / "tests" / "pagesets").rglob("*.wikitext"))
+OPTIONS = [None, *({Kind.EVENTS: {"sort": s, "dates": d}}
+                   for s in ("oldest", "newest", "none") for d in ("dmy", "mdy", "iso", "keep"))]
+# found as bench/processes.py finds it: $HUBBOT_REFERENCE_BENCH, or ../shared/bench
+REFERENCE = next((d / "gen_pages.py" for d in (
+    Path(os.environ["HUBBOT_REFERENCE_BENCH"]) if os.environ.get("HUBBOT_REFERENCE_BENCH")
+    else None, ROOT.parent / "shared" / "bench") if d and (d / "gen_pages.py").is_file()),
+    None)
+
+
+def compare(text: str, title: str = "Hubs", context_year: int | None = None) -> int:
+    """Compare both ways for every option and Translate setting; the number of writes
+    whose records were told without reading the new text."""
+    told = 0
+    for options in OPTIONS:
+        for allow in (False, True):
+            parsed = parse_page(text, title, context_year=context_year,
+                                allow_unit_changes=allow, default_options=options)
+            try:
+                new = render_page(parsed)
+            except RenderRefused:
+                continue
+            if new == text:
+                continue
+            written = written_records(parsed)
+            if written is None:
+                continue
+            again = parse_page(new, title, context_year=context_year,
+                               allow_unit_changes=allow, default_options=options)
+            assert _as_state(written[Kind.EVENTS], written[Kind.HUBS],
+                             written[Kind.INTERVIEWS]) == records_of(again), (options, allow)
+            told += 1
+    return told
+
+
+def _context_year(path: Path) -> int | None:
+    expected = path.parent / "expected.json"
+    if not expected.is_file():
+        return None
+    return json.loads(expected.read_text(encoding="utf-8")).get("context_year")
+
+
+@pytest.mark.parametrize("path", FIXTURES + PAGESETS,
+                         ids=[str(p.relative_to(ROOT / "tests")) for p in FIXTURES + PAGESETS])
+def test_written_records_are_those_of_the_written_text(path):
+    compare(path.read_bytes().decode("utf-8"), context_year=_context_year(path))
+
+
+def test_the_corpus_tells_most_writes_without_reading_again():
+    told = sum(compare(p.read_bytes().decode("utf-8"), context_year=_context_year(p))
+               for p in FIXTURES)
+    assert told >= 100
+
+
+def test_benchmark_pages():
+    assert compare(bench_pages.events_page(1500)) > 0
+    compare(bench_pages.hubs_page(300), "Hubs/Ongoing")
+
+
+@pytest.mark.skipif(REFERENCE is None, reason="no reference workload: ../shared/bench beside "
+                    "the repository, or $HUBBOT_REFERENCE_BENCH")
+def test_reference_workload_pages(tmp_path):
+    subprocess.run([sys.executable, str(REFERENCE), str(tmp_path), "3000"], check=True,
+                   capture_output=True)
+    told = 0
+    for page in sorted((tmp_path / "pages").glob("*.wikitext")):
+        told += compare(page.read_bytes().decode("utf-8"))
+    assert told > 0
