@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from hubbot.app.plan import _as_state, records_of
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.core.records import Kind
-from hubbot.core.render import RenderRefused, render_page, written_records
+from hubbot.core.write import RenderRefused, render_page, written_records
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

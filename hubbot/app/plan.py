@@ -25,9 +25,8 @@ from hubbot.core.codec import (
     interview_to_json,
 )
 from hubbot.core.pages import PageText
-from hubbot.core.parse import ParsedPage, parse_page
+from hubbot.core.read import ParsedPage, parse_page
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
-from hubbot.core.render import MarkersBroken, TableUnwritable, render_page, written_records
 from hubbot.core.status import (
     TemplateAmbiguous,
     TemplateMissing,
@@ -35,6 +34,7 @@ from hubbot.core.status import (
     render_summary,
 )
 from hubbot.core.units import changed_units, translatable, unit_list
+from hubbot.core.write import MarkersBroken, TableUnwritable, render_page, written_records
 from hubbot.errors import GuardError, PageError, RegionError, TableError
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hubbot.core.read import ParsedTable
+from hubbot.core.read.cells import quote
+from hubbot.core.read.rows import ParsedTable
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -23,7 +24,6 @@ from hubbot.core.records import (
     Severity,
     Stage,
 )
-from hubbot.core.wikitext import quote
 
 
 def _iso(d: date | None) -> str | None:

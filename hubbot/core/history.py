@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from hubbot.core.changes import Change, diff_events, diff_hubs
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.parse import ParsedPage
+from hubbot.core.read import ParsedPage
 from hubbot.core.records import Event, Hub, Kind, Stage
 
 Reader = Callable[[str], ParsedPage]

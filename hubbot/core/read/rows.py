@@ -6,7 +6,7 @@ names the page, the table, the row (as MediaWiki numbers it: the table's first r
 row is row 1) and the cell it could not read. Rows joined by ``rowspan`` share a block;
 a year section ("2022") gives its year to dates written without one.
 
-Each kind's reader (rows -> records) lives in ``hubbot.core.readers`` (``READERS``).
+Each kind's reader (rows -> records) lives in ``hubbot.core.read._fields`` (``READERS``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from enum import StrEnum
 
 from hubbot.core.dates import DateParseError, parse_date
 from hubbot.core.options import TableOptions
+from hubbot.core.read._scan import Cell, Row, Table
+from hubbot.core.read.cells import (
+    Flat,
+    flatten,
+    quote,
+    visible,
+)
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -27,13 +34,6 @@ from hubbot.core.records import (
     Problem,
     Stage,
     notice,
-)
-from hubbot.core.tables import Cell, Row, Table
-from hubbot.core.wikitext import (
-    Flat,
-    flatten,
-    quote,
-    visible,
 )
 
 
@@ -200,7 +200,7 @@ Reader = Callable[[Context, ParsedRow, int | None], None]
 
 def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[ParsedRow]:
     """Every row of ``table`` read (see the module docstring); ``reader`` turns a data
-    row into a record (``hubbot.core.readers.READERS[kind]``)."""
+    row into a record (``hubbot.core.read._fields.READERS[kind]``)."""
     text = ctx.text
     rows: list[ParsedRow] = []
     carried: dict[int, tuple[Cell, int, int]] = {}  # column -> (cell, rows left, block)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from hubbot.core.dates import format_date
 from hubbot.core.options import DateStyle
-from hubbot.core.read import ParsedRow
-from hubbot.core.wikitext import flatten, visible
+from hubbot.core.read.cells import flatten, visible
+from hubbot.core.read.rows import ParsedRow
 
 _HIDDEN = re.compile(r"<!--.*?(?:-->|$)|<[^<>]*>|&(?!nbsp;|#160;|#xa0;)#?\w+;",
                      re.DOTALL | re.IGNORECASE)

@@ -35,7 +35,7 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
-from hubbot.core.display import display_wikitext
+from hubbot.core.read._display import display_wikitext
 from hubbot.core.records import Link
 
 OPAQUE = "\ufffc"  # where the output of a template hubbot does not interpret stands

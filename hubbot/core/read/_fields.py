@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 
-from hubbot.core.read import Context, ParsedRow, Reader
-from hubbot.core.records import Event, Hub, Interview, Kind, Stage, slugify
-from hubbot.core.vocabulary import read_stage, read_types
-from hubbot.core.wikitext import (
+from hubbot.core.read.cells import (
     flatten,
     quote,
     title_without_trailing_links,
     without_mylanguage,
 )
+from hubbot.core.read.rows import Context, ParsedRow, Reader
+from hubbot.core.records import Event, Hub, Interview, Kind, Stage, slugify
+from hubbot.core.vocabulary import read_stage, read_types
 
 
 def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:

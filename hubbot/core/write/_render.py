@@ -4,21 +4,24 @@ The renderer edits the page it was given rather than regenerating it: the table'
 line, caption, header and section rows stay where they are, each data row keeps its own
 bytes (links, attributes, translation markers) and only moves within its section, in the
 order ``order.plan_order`` gives, and only a date cell whose visible text is not canonical
-is rewritten (``datecell``). Everything outside the regions is byte-identical, and for a
+is rewritten (``dateedits``). Everything outside the regions is byte-identical, and for a
 page already normalized the output is the input.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from hubbot.core.datecell import DateEdit
 from hubbot.core.dates import DateParseError, parse_date
-from hubbot.core.order import SORT_KEYS, plan_order
-from hubbot.core.parse import ParsedPage
-from hubbot.core.read import DATA_KINDS, ParsedTable
+from hubbot.core.read.cells import flatten
+from hubbot.core.read.rows import DATA_KINDS, ParsedTable
 from hubbot.core.records import Event, Hub, Interview, Kind
-from hubbot.core.wikitext import flatten
+from hubbot.core.write.dateedits import DateEdit
+from hubbot.core.write.order import SORT_KEYS, plan_order
+
+if TYPE_CHECKING:
+    from hubbot.core.read import ParsedPage
 
 
 class RenderRefused(ValueError):
