@@ -212,9 +212,8 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
         if unit is None:
             continue
         pr.date_edit = None
-        date_text = getattr(pr.record, "date_text", "")
         notices.append(notice(
-            page, kind, pr.number, date_text,
+            page, kind, pr.number, pr.date.text if pr.date is not None else "",
             f"date left as written (the page style is {edit.new!r}): it is in "
             f"translation unit T:{unit.name}, and rewriting it would outdate its "
             "translations"))

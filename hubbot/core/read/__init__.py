@@ -29,6 +29,7 @@ from hubbot.core.read._scan import Cell, Row, Table, find_tables
 from hubbot.core.read.cells import OPAQUE, Flat, flatten, quote, visible
 from hubbot.core.read.rows import (
     DATA_KINDS,
+    DateCell,
     ParsedRow,
     ParsedTable,
     RowAccount,
@@ -39,6 +40,7 @@ __all__ = [
     "DATA_KINDS",
     "OPAQUE",
     "Cell",
+    "DateCell",
     "Flat",
     "Mask",
     "ParsedPage",

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from hubbot.core.options import DateStyle, OptionError, TableOptions, read_options, resolve
+from hubbot.core.options import OptionError, TableOptions, read_options, resolve
 from hubbot.core.read._fields import READERS
 from hubbot.core.read._mask import Mask
 from hubbot.core.read._scan import Table, find_tables
@@ -94,7 +94,7 @@ class ParsedPage:
             if t.options is None or t.region is None:
                 continue
             moved = t.order is not None and t.order != sorted(t.order)
-            dated = any(isinstance(r.date_edit, dateedits.DateEdit) for r in t.rows)
+            dated = any(r.date_edit is not None for r in t.rows)
             out += t.options.effects(moved=moved, dated=dated)
         return list(dict.fromkeys(out))
 
@@ -212,19 +212,6 @@ def _joined_rows(page: str, pt: ParsedTable) -> None:
                                        JOINED_PROBLEM))
 
 
-def _plan_dates(page: str, text: str, pt: ParsedTable, style: DateStyle) -> None:
-    for pr in pt.rows:
-        if pr.record is None:
-            continue
-        edit = dateedits.plan_date_edit(text, pr, style)
-        if isinstance(edit, str):
-            pr.problems.append(Problem(page, pt.kind.value, pr.number,
-                                       pr.record.date_text if hasattr(pr.record, "date_text")
-                                       else "", edit))
-        else:
-            pr.date_edit = edit
-
-
 def parse_page(text: str, title: str, *, context_year: int | None = None,
                markers: Markers | None = None,
                stage_aliases: Mapping[str, Stage] | None = None,
@@ -284,7 +271,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
             if pt.options is None:  # bad options: left exactly as it is
                 pt.order = list(range(len(rows)))
             else:
-                _plan_dates(title, text, pt, pt.options.dates)
+                dateedits.plan_date_edits(title, text, pt, pt.options.dates)
                 pt.order, pt.problems = order.plan_order(pt, title, pt.options.sort)
                 if translate_blocks:
                     notices.extend(keep_units(pt, title, units, translate_blocks))

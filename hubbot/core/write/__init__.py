@@ -23,7 +23,7 @@ from hubbot.core.write._render import (
     render_table,
     written_records,
 )
-from hubbot.core.write.dateedits import DateEdit, plan_date_edit
+from hubbot.core.write.dateedits import DateEdit, plan_date_edits
 from hubbot.core.write.order import SORT_KEYS, plan_order
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
     "MarkersBroken",
     "RenderRefused",
     "TableUnwritable",
-    "plan_date_edit",
+    "plan_date_edits",
     "plan_order",
     "render_page",
     "render_table",
