@@ -19,9 +19,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hubbot.core.hubtemplates import render_hub_status
 from hubbot.core.read import RowKind, find_tables, parse_page
 from hubbot.core.records import Hub, HubType, Kind, Stage
-from hubbot.core.status import render_hub_status
 from hubbot.core.vocabulary import read_stage
 from hubbot.core.write import render_page, written_records
 

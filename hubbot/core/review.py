@@ -18,7 +18,7 @@ import mwparserfromhell
 
 from hubbot.core.escape import escape_param, escape_pre
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.status import TemplateMissing, find_template
+from hubbot.core.templates import TemplateMissing, find_template
 
 REVIEW_TEMPLATE = "Hubbot review"
 UNITS_PARAM, UNITS_ALLOWED = "translate", "allow"  # the review changes translation units

@@ -16,7 +16,7 @@ from mwparserfromhell.nodes import Template
 
 from hubbot.core.dates import MONTHS, format_date
 from hubbot.core.records import DateSpan
-from hubbot.core.status import normalize_template_name
+from hubbot.core.templates import normalize_template_name
 
 __all__ = ["display_wikitext"]
 
