@@ -25,6 +25,10 @@ from hubbot.core.records import (
     Stage,
 )
 
+__all__ = ["event_from_json", "event_to_json", "hub_from_json", "hub_to_json",
+           "interview_from_json", "interview_to_json", "problem_from_json", "problem_to_json",
+           "rows_to_json", "span_from_json", "span_to_json", "stage_from_json", "table_to_json"]
+
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None

@@ -18,6 +18,8 @@ from hubbot.core.pages import HistoryEntry
 from hubbot.core.read import ParsedPage
 from hubbot.core.records import Event, Hub, Kind, Stage
 
+__all__ = ["HistoryLine", "HistoryWalk", "Reader", "walk_history"]
+
 Reader = Callable[[str], ParsedPage]
 
 

@@ -22,7 +22,6 @@ from hubbot.core.templates import find_template
 
 __all__ = ["hub_types_value", "render_hub_status", "render_summary", "summary_counts"]
 
-
 # leading space | the value | trailing space and comments ("pilot <!-- set by hubbot -->")
 _WS = re.compile(r"^(\s*)(.*?)((?:\s*<!--.*?-->)*\s*)$", re.DOTALL)
 

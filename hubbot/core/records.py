@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+__all__ = ["VAGUE", "DateSpan", "Event", "Hub", "HubType", "Interview", "Kind", "Link",
+           "Precision", "Problem", "Severity", "Stage", "normalize_title", "notice", "slugify"]
+
 
 class Precision(StrEnum):
     """How much of a date is known."""

@@ -28,6 +28,9 @@ from hubbot.core.records import Problem, notice
 if TYPE_CHECKING:
     from hubbot.core.read import ParsedTable
 
+__all__ = ["Block", "Unit", "blocks", "changed_units", "extract_units", "keep_units",
+           "marker_counts", "translatable", "unit_list", "unit_texts"]
+
 _OPEN = re.compile(r"<translate(?:\s[^>]*)?>")
 _CLOSE = "</translate>"
 _MARKER = re.compile(r"<!--T:([^>\n]+?)-->")

@@ -56,3 +56,4 @@ __all__ = [
     "quote",
     "visible",
 ]
+

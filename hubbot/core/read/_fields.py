@@ -18,6 +18,8 @@ from hubbot.core.read.rows import Context, ParsedRow, Reader
 from hubbot.core.records import Event, Hub, Interview, Kind, Stage, slugify
 from hubbot.core.vocabulary import read_stage, read_types
 
+__all__ = ["READERS"]
+
 
 def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:
     date = ctx.date(pr, "date", year)

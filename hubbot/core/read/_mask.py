@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+__all__ = ["PIPE", "Mask"]
+
 PIPE = "{{!}}"  # the magic word MediaWiki expands to "|" before it reads tables
 _OPAQUE_TAGS = "nowiki|pre|syntaxhighlight|source|math|score|templatedata|graph"
 _TOKEN = re.compile(

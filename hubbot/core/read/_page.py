@@ -41,6 +41,8 @@ from hubbot.core.units import blocks, extract_units, keep_units
 # its modules are imported whole here and used when a page is read (no import cycle).
 from hubbot.core.write import dateedits, order
 
+__all__ = ["JOINED_PROBLEM", "REGION_KINDS", "REPAIR_NOTICE", "ParsedPage", "parse_page"]
+
 REGION_KINDS = (Kind.EVENTS, Kind.HUBS)  # the kinds hubbot writes, in bot-owned regions
 
 

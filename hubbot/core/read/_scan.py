@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from hubbot.core.read._mask import PIPE, Mask
 
+__all__ = ["Cell", "Row", "Table", "find_tables"]
+
 _SPAN_ATTR = re.compile(r"\b(row|col)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DATA_KINDS", "Context", "DateCell", "ParsedRow", "ParsedTable", "Reader",
            "RowAccount", "RowKind", "header_names", "read_table"]
+
 from hubbot.core.records import (
     DateSpan,
     Event,

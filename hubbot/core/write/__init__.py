@@ -38,3 +38,4 @@ __all__ = [
     "render_table",
     "written_records",
 ]
+

@@ -23,6 +23,9 @@ from hubbot.core.write.order import SORT_KEYS, plan_order
 if TYPE_CHECKING:
     from hubbot.core.read import ParsedPage
 
+__all__ = ["MarkersBroken", "RenderRefused", "TableUnwritable", "render_page", "render_table",
+           "written_records"]
+
 
 class RenderRefused(ValueError):
     """The page must not be written. The message is one line naming the reason."""

@@ -21,6 +21,8 @@ from hubbot.core.read.cells import quote
 from hubbot.core.read.rows import DATA_KINDS, ParsedRow, ParsedTable, RowKind
 from hubbot.core.records import Event, Hub, HubType, Kind, Problem, normalize_title
 
+__all__ = ["SORT_KEYS", "plan_order"]
+
 _TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
 
 
