@@ -202,7 +202,7 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
             continue
         pr.repair = False
         pr.notices = [n for n in pr.notices if not n.reason.startswith("repair:")]
-        pr.problems.append(Problem(
+        pr.add_problem(Problem(
             page, kind, pr.number, pr.quoted,
             "the header row is not followed by '|-': MediaWiki shows this row's cells in "
             f"the header row; not repaired: it is in translation unit T:{unit.name}, and "

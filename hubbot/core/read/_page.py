@@ -187,9 +187,9 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
         if first is pr:
             continue
         what = "hub key" if pt.kind is Kind.HUBS else "row"
-        pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
-                                   f"duplicate {what} {key!r}",
-                                   detail=f"same as row {first.number}"))
+        pr.add_problem(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                               f"duplicate {what} {key!r}",
+                               detail=f"same as row {first.number}"))
 
 
 REPAIR_NOTICE = ("repair: '|-' inserted after the header row (without it MediaWiki shows "
@@ -207,11 +207,11 @@ def _joined_rows(page: str, pt: ParsedTable) -> None:
             continue
         if pt.region is not None and pt.kind in order.SORT_KEYS:
             pr.repair = True  # unless it is inside a translation unit (units.keep_units)
-            pr.notices.append(notice(page, pt.kind.value, pr.number, pr.quoted,
-                                     REPAIR_NOTICE))
+            pr.add_notice(notice(page, pt.kind.value, pr.number, pr.quoted,
+                                 REPAIR_NOTICE))
         else:
-            pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
-                                       JOINED_PROBLEM))
+            pr.add_problem(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                                   JOINED_PROBLEM))
 
 
 def parse_page(text: str, title: str, *, context_year: int | None = None,

@@ -14,7 +14,7 @@ Each kind's reader (rows -> records) lives in ``hubbot.core.read._fields`` (``RE
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -94,14 +94,23 @@ class ParsedRow:
     source: str = ""  # the page's text (shared, not a copy): ``shown`` is read from it
     cells: list[Cell] = field(default_factory=list)  # logical cells, rowspans resolved
     record: Event | Hub | Interview | None = None
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)  # severity NOTICE
+    # A row's problems and notices (severity NOTICE), added with ``add_problem`` and
+    # ``add_notice``: most rows have none, and share the empty tuple (no two empty lists
+    # per row of a table of 50,000 rows).
+    problems: Sequence[Problem] = ()
+    notices: Sequence[Problem] = ()
     block: int = 0  # rows joined by a rowspan share a block number
     section: int = 0  # index of the section the row is in (0: before any section row)
     date: DateCell | None = None  # the row's date cell, for kinds with a date
     stuck: str = ""  # why a readable row must not move ("" if it may)
     date_edit: DateEdit | None = None  # planned for owned tables (``write.dateedits``)
     repair: bool = False  # the write inserts the "|-" this row lacks (``Row.joined``)
+
+    def add_problem(self, problem: Problem) -> None:
+        self.problems = [*self.problems, problem]
+
+    def add_notice(self, problem: Problem) -> None:
+        self.notices = [*self.notices, problem]
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -179,7 +188,7 @@ class Context:
         """A problem on the row; ``text`` quotes what the editor wrote (``quote``),
         the whole row by default."""
         shown = text if text is not None else pr.quoted
-        pr.problems.append(Problem(self.page, self.kind.value, pr.number, shown, reason))
+        pr.add_problem(Problem(self.page, self.kind.value, pr.number, shown, reason))
 
     def date(self, pr: ParsedRow, column: str, year: int | None) -> DateCell:
         """The one reading of a date cell: flattened once, its visible text parsed once
@@ -262,7 +271,7 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
             extra = [c for c in cells[width:] if c in row.cells]
             pr.cells = cells[:width]
             if extra:
-                pr.notices.append(notice(
+                pr.add_notice(notice(
                     ctx.page, ctx.kind.value, number,
                     " || ".join(quote(text[c.start:c.end]) for c in extra),
                     f"more cells than the header's {width} columns: read by its first "

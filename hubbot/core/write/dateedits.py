@@ -68,7 +68,7 @@ def plan_date_edits(page: str, text: str, pt: ParsedTable,
             continue
         where = _date_bytes(text, date)
         if where is None:
-            pr.problems.append(Problem(
+            pr.add_problem(Problem(
                 page, pt.kind.value, pr.number, date.text,
                 f"date {date.text!r} left as written (canonical: {new!r}): it is written "
                 "with markup hubbot does not rewrite"))
