@@ -113,7 +113,7 @@ def problem_from_json(data: dict[str, Any]) -> Problem:
 def rows_to_json(pt: ParsedTable) -> list[dict[str, Any]]:
     """Each row of ``pt`` as MediaWiki renders it (``hubbot parse --json``): its number as
     problems use it, its kind (header, section, record, problem), each cell as an editor
-    wrote it (``wikitext.quote``), a section's text and a problem row's reasons."""
+    wrote it (``read.cells.quote``), a section's text and a problem row's reasons."""
     out: list[dict[str, Any]] = []
     for number, parts in pt.rendered():
         cells = [quote(r.source[c.start:c.end]) for r in parts for c in r.row.cells]

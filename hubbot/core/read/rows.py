@@ -66,7 +66,7 @@ DATA_KINDS = (RECORD, PROBLEM)
 @dataclass(frozen=True, slots=True)
 class RowAccount:
     """One rendered row as hubbot read it: its kind and each physical cell's visible
-    text (``wikitext.OPAQUE`` where a template hubbot does not interpret stands)."""
+    text (``cells.OPAQUE`` where a template hubbot does not interpret stands)."""
 
     kind: str
     cells: tuple[str, ...]
@@ -121,7 +121,7 @@ class ParsedRow:
     @property
     def quoted(self) -> str:
         """The row as an editor wrote it, for a problem: each cell quoted
-        (``wikitext.quote``), joined by " || "."""
+        (``cells.quote``), joined by " || "."""
         return " || ".join(quote(self.source[c.start:c.end]) for c in self.row.cells)
 
     @property
@@ -138,7 +138,7 @@ class ParsedTable:
     rows: list[ParsedRow]
     region: Region | None = None  # the bot-owned region the table is in, if any
     problems: list[Problem] = field(default_factory=list)  # table-level
-    order: list[int] | None = None  # the row order a write gives (``order.plan_order``)
+    order: list[int] | None = None  # the row order a write gives (``write.order.plan_order``)
     # the options in effect for a table in a region; None outside one, or when its
     # marker's options are bad (then it is left exactly as it is)
     options: TableOptions | None = None
