@@ -1,5 +1,5 @@
-"""The reading stage: a page's wikitext into records, problems and the map the writing
-stage edits. Pure (no I/O), never raises on bad wikitext.
+"""The core's reading stage: a page's wikitext into records, problems and the map the
+writing stage edits. Pure (no I/O), never raises on bad wikitext.
 
 The pipeline, one module per step, each working on byte offsets into the page's text:
 

@@ -28,14 +28,6 @@ from hubbot.core.read.cells import (
     quote,
     visible,
 )
-from hubbot.core.regions import Region
-
-if TYPE_CHECKING:
-    from hubbot.core.write.dateedits import DateEdit
-
-__all__ = ["DATA_KINDS", "Context", "DateCell", "ParsedRow", "ParsedTable", "Reader",
-           "RowAccount", "RowKind", "header_names", "read_table"]
-
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -46,6 +38,13 @@ from hubbot.core.records import (
     Stage,
     notice,
 )
+from hubbot.core.regions import Region
+
+if TYPE_CHECKING:
+    from hubbot.core.write.dateedits import DateEdit
+
+__all__ = ["DATA_KINDS", "Context", "DateCell", "ParsedRow", "ParsedTable", "Reader",
+           "RowAccount", "RowKind", "header_names", "read_table"]
 
 
 class RowKind(StrEnum):

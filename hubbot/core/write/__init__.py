@@ -1,4 +1,5 @@
-"""The writing stage: the tables of a page's bot-owned regions written back, in place.
+"""The core's writing stage: the tables of a page's bot-owned regions written back, in
+place.
 
 The pipeline, from what the reading stage (``hubbot.core.read``) planned:
 
