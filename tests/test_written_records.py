@@ -1,5 +1,5 @@
 """The records a real run saves in the state are those of the text it writes. They are told
-from the first parse and the planned edits (``render.written_records``) rather than by
+from the first parse and the planned edits (``write.written_records``) rather than by
 reading the written text again; here both ways are compared on the fixture corpus (every
 date style and sort, Translate edits kept or allowed), the pagesets, the benchmark pages
 and the reference workload's pages when ``../shared/bench`` is beside the repository."""
