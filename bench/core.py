@@ -26,8 +26,8 @@ import mwparserfromhell  # noqa: E402
 from pages import events_page, hubs_page  # noqa: E402
 
 from hubbot.core.changes import diff_events, diff_hubs  # noqa: E402
-from hubbot.core.parse import parse_page  # noqa: E402
-from hubbot.core.render import render_page  # noqa: E402
+from hubbot.core.read import parse_page  # noqa: E402
+from hubbot.core.write import render_page  # noqa: E402
 
 
 def measure(fn, *args) -> tuple[float, float, object]:

@@ -47,7 +47,7 @@ def measure(sizes: list[int]) -> list[dict]:
     from hubbot.app.history import HistoryQuery
     from hubbot.backends.wiki import WikiBackend
     from hubbot.core.history import walk_history
-    from hubbot.core.parse import parse_page
+    from hubbot.core.read import parse_page
 
     rows = []
     done = 0

@@ -51,8 +51,8 @@ def measure(sizes: list[int]) -> list[dict]:
     from hubbot.app.model import Outcome
     from hubbot.app.sync import Sync
     from hubbot.backends.wiki import WikiBackend
-    from hubbot.core.parse import parse_page
-    from hubbot.core.render import render_page
+    from hubbot.core.read import parse_page
+    from hubbot.core.write import render_page
 
     def counted(fn) -> tuple[object, int]:
         backend = WikiBackend("testwiki", "testwiki")

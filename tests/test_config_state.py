@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hubbot.app.config import load_config
 from hubbot.app.plan import records_of
 from hubbot.app.state import PageState, RunLock, State, StateStore, dumps_records
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.errors import ConfigError, LockedError
 
 GOOD = """

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json
-from hubbot.core.parse import parse_page
-from hubbot.core.read import RowKind
-from hubbot.core.render import RenderRefused, render_page
+from hubbot.core.read import RowKind, parse_page
+from hubbot.core.write import RenderRefused, render_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())

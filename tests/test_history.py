@@ -14,7 +14,7 @@ import pytest
 from hubbot.cli.main import main
 from hubbot.core.history import walk_history
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.core.records import Stage
 from tests.support import ONGOING
 from tests.wiki.history_scenario import EXPECTED

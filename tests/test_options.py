@@ -24,9 +24,9 @@ from hubbot.core.options import (
     read_options,
     resolve,
 )
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.core.records import DateSpan, Kind, Precision
-from hubbot.core.render import render_page
+from hubbot.core.write import render_page
 from hubbot.errors import ConfigError
 from tests.support import HUBS, TODAY, Recorder, read, write
 

@@ -19,13 +19,11 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hubbot.core.parse import parse_page
-from hubbot.core.read import RowKind
+from hubbot.core.hubtemplates import render_hub_status
+from hubbot.core.read import RowKind, find_tables, parse_page
 from hubbot.core.records import Hub, HubType, Kind, Stage
-from hubbot.core.render import render_page, written_records
-from hubbot.core.status import render_hub_status
-from hubbot.core.tables import find_tables
 from hubbot.core.vocabulary import read_stage
+from hubbot.core.write import render_page, written_records
 
 DATES = st.sampled_from([
     "27 November 2021", "November 27, 2021", "2022-03-12", "24–26 June 2022", "TBD",

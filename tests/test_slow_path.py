@@ -1,4 +1,4 @@
-"""The fast path (hubbot.core.tables' line scanner) against the slow path (a whole-page
+"""The fast path (hubbot.core.read's line scanner) against the slow path (a whole-page
 mwparserfromhell parse): for every data row both find, the cells are byte-identical.
 
 mwparserfromhell attaches a row's trailing newline and any comment lines after the last
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.core.tables import find_tables
+from hubbot.core.read import find_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from pages import events_page, hubs_page  # noqa: E402

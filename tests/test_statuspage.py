@@ -74,8 +74,8 @@ def test_thirty_days_of_events_added_above_a_problem_edit_the_status_page_only_f
     from hubbot.app.model import RunReport
     from hubbot.app.state import State
     from hubbot.app.statusreport import remember_first_seen
-    from hubbot.core.parse import parse_page
-    from hubbot.core.render import render_page
+    from hubbot.core.read import parse_page
+    from hubbot.core.write import render_page
 
     page = ("<!-- hubbot:events start -->\n{| class=\"wikitable sortable\"\n"
             "! Date !! Event\n|-\n| 12 March 2022 || Hubs Global Conversations\n"

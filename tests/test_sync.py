@@ -358,7 +358,7 @@ def test_edit_summaries_are_plain_text(wiki):
 
 def test_removing_one_of_two_identical_event_rows_is_a_change():
     from hubbot.core.changes import diff_events
-    from hubbot.core.parse import parse_page
+    from hubbot.core.read import parse_page
 
     twice = HUBS.replace("|}\n<!-- hubbot:events end", "|-\n| 12 March 2022 || Hubs Global "
                          "Conversations ([[Special:MyLanguage/Hubs/Global Conversations "
@@ -373,7 +373,7 @@ def test_removing_one_of_two_identical_event_rows_is_a_change():
 
 def test_hub_changes_are_attributed_to_their_own_row_and_page():
     from hubbot.core.changes import diff_hubs
-    from hubbot.core.parse import parse_page
+    from hubbot.core.read import parse_page
 
     two = ONGOING.replace("|}\n<!-- hubbot:hubs end", "|-\n| Regional || North America || || "
                           "Planning || a\n|-\n| Regional || North-America || || Pilot || "

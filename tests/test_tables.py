@@ -3,8 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.core.mask import Mask
-from hubbot.core.tables import find_tables
+from hubbot.core.read import Mask, find_tables
 
 TABLE = """intro {{Template with {| inside}}
 <!-- {| not a table either -->

@@ -11,13 +11,9 @@ from hypothesis import strategies as st
 from mwparserfromhell.nodes import ExternalLink, Tag, Template, Wikilink
 
 from hubbot.core.escape import escape_param, unescape
+from hubbot.core.hubtemplates import render_hub_status, render_summary
 from hubbot.core.records import Hub, HubType, Stage
-from hubbot.core.status import (
-    TemplateAmbiguous,
-    TemplateMissing,
-    render_hub_status,
-    render_summary,
-)
+from hubbot.core.templates import TemplateAmbiguous, TemplateMissing
 
 TODAY = date(2026, 11, 24)
 HOSTILE = ["a|b", "}}", "{{subst:foo}}", "[[Category:X]]", "|}", "|-", "<nowiki>", "</pre>",

@@ -27,7 +27,7 @@ TEMPLATES = ("Template:Hub status", "Template:Hubs summary", f"Template:{REVIEW_
              f"Template:{TRIGGER_TEMPLATE}")
 MODULES = ("Module:Hubs",)
 DATA_PAGE = "Module:Hubs/data.json"  # config/demo.toml's [data_page]: created empty
-# The parameters hubbot writes into each template (hubbot/core/status.py, review.py), and
+# The parameters hubbot writes into each template (hubbot/core/hubtemplates.py, review.py), and
 # the one that makes the status templates read Module:Hubs instead ("module" mode).
 PARAMS = {
     "Template:Hub status": {"stage", "type", "updated", "hub"},

@@ -11,8 +11,8 @@ import pytest
 from hubbot.app.config import load_config
 from hubbot.app.languages import LANGUAGE_CODES
 from hubbot.app.plan import Planner
-from hubbot.core import parse as parse_module
 from hubbot.core.pages import PageText
+from hubbot.core.read import _page as parse_module
 from hubbot.core.records import notice as make_notice
 from hubbot.core.review import read_review, render_review
 from hubbot.core.statuspage import render_status_page

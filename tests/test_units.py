@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hubbot.core.parse import parse_page
-from hubbot.core.render import render_page
+from hubbot.core.read import parse_page
 from hubbot.core.units import changed_units, extract_units, marker_counts, unit_texts
+from hubbot.core.write import render_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hubbot.core.read.cells import OPAQUE, flatten, slow_flatten, strip_translate
 from hubbot.core.records import Link
-from hubbot.core.wikitext import OPAQUE, flatten, slow_flatten, strip_translate
 
 PIECES = st.sampled_from([
     "Hubs event", " ", "(", ")", ", ", "[[Hubs/Dialogue|findings summary]]",

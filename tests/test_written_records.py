@@ -1,5 +1,5 @@
 """The records a real run saves in the state are those of the text it writes. They are told
-from the first parse and the planned edits (``render.written_records``) rather than by
+from the first parse and the planned edits (``write.written_records``) rather than by
 reading the written text again; here both ways are compared on the fixture corpus (every
 date style and sort, Translate edits kept or allowed), the pagesets, the benchmark pages
 and the reference workload's pages when ``../shared/bench`` is beside the repository."""
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from hubbot.app.plan import _as_state, records_of
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.core.records import Kind
-from hubbot.core.render import RenderRefused, render_page, written_records
+from hubbot.core.write import RenderRefused, render_page, written_records
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

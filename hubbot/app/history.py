@@ -16,7 +16,7 @@ from hubbot.app.config import Config
 from hubbot.backends.base import Backend
 from hubbot.core.history import HistoryWalk, Reader, walk_history
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.core.records import Stage
 from hubbot.core.regions import Markers
 from hubbot.errors import UsageError

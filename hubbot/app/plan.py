@@ -24,17 +24,13 @@ from hubbot.core.codec import (
     hub_to_json,
     interview_to_json,
 )
+from hubbot.core.hubtemplates import render_hub_status, render_summary
 from hubbot.core.pages import PageText
-from hubbot.core.parse import ParsedPage, parse_page
+from hubbot.core.read import ParsedPage, parse_page
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
-from hubbot.core.render import MarkersBroken, TableUnwritable, render_page, written_records
-from hubbot.core.status import (
-    TemplateAmbiguous,
-    TemplateMissing,
-    render_hub_status,
-    render_summary,
-)
+from hubbot.core.templates import TemplateAmbiguous, TemplateMissing
 from hubbot.core.units import changed_units, translatable, unit_list
+from hubbot.core.write import MarkersBroken, TableUnwritable, render_page, written_records
 from hubbot.errors import GuardError, PageError, RegionError, TableError
 
 

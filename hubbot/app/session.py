@@ -15,7 +15,7 @@ from hubbot.app.state import RunLock
 from hubbot.backends.base import Backend
 from hubbot.backends.files import FilesBackend
 from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json
-from hubbot.core.parse import ParsedPage, parse_page
+from hubbot.core.read import ParsedPage, parse_page
 from hubbot.errors import ConfigError, UsageError
 
 

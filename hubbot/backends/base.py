@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from hubbot.core.pages import HistoryEntry, PageText, Revision
-from hubbot.core.status import normalize_template_name
+from hubbot.core.templates import normalize_template_name
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from hubbot.core.codec import (
     problem_to_json,
     table_to_json,
 )
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 from hubbot.errors import EXIT_USAGE, HubbotError, UsageError
 
 

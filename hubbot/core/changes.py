@@ -17,6 +17,9 @@ from typing import TypeVar
 from hubbot.core.dates import format_date
 from hubbot.core.records import Event, Hub, Kind
 
+__all__ = ["COUNT_MOVES", "SUMMARY_MAX", "Change", "ChangeKind", "diff_events",
+           "diff_hubs", "link_prefix", "plain_summary", "summarize"]
+
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 SUMMARY_MAX = 480  # MediaWiki keeps 500 characters of a summary

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hubbot.core.read import ParsedTable
+from hubbot.core.read.cells import quote
+from hubbot.core.read.rows import ParsedTable
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -23,7 +24,10 @@ from hubbot.core.records import (
     Severity,
     Stage,
 )
-from hubbot.core.wikitext import quote
+
+__all__ = ["event_from_json", "event_to_json", "hub_from_json", "hub_to_json",
+           "interview_from_json", "interview_to_json", "problem_from_json", "problem_to_json",
+           "rows_to_json", "span_from_json", "span_to_json", "stage_from_json", "table_to_json"]
 
 
 def _iso(d: date | None) -> str | None:
@@ -109,7 +113,7 @@ def problem_from_json(data: dict[str, Any]) -> Problem:
 def rows_to_json(pt: ParsedTable) -> list[dict[str, Any]]:
     """Each row of ``pt`` as MediaWiki renders it (``hubbot parse --json``): its number as
     problems use it, its kind (header, section, record, problem), each cell as an editor
-    wrote it (``wikitext.quote``), a section's text and a problem row's reasons."""
+    wrote it (``read.cells.quote``), a section's text and a problem row's reasons."""
     out: list[dict[str, Any]] = []
     for number, parts in pt.rendered():
         cells = [quote(r.source[c.start:c.end]) for r in parts for c in r.row.cells]

@@ -20,6 +20,9 @@ from hubbot.core.codec import event_from_json, hub_from_json, interview_from_jso
 from hubbot.core.dates import format_date
 from hubbot.core.records import DateSpan, Event, Hub, Interview
 
+__all__ = ["DATA_VERSION", "SourceRecords", "build_document", "document_text", "empty_document",
+           "read_document", "same_records", "stage_dates"]
+
 DATA_VERSION = 1
 
 

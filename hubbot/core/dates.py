@@ -26,6 +26,8 @@ from datetime import date
 from hubbot.core.options import DateStyle
 from hubbot.core.records import DateSpan, Precision
 
+__all__ = ["MONTHS", "DateParseError", "format_date", "parse_date"]
+
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 _MONTH_NUM = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}

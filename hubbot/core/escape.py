@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 import re
 
+__all__ = ["ENTITIES", "escape_param", "escape_pre", "unescape"]
+
 # The one table: every character that could act in wikitext, and the entity that shows it
 # without acting. ``escape_param`` writes the structural ones always and the others where
 # they would act; ``escape_pre`` (a diff inside <pre>) writes all of them.

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from hubbot.core.changes import Change, diff_events, diff_hubs
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.parse import ParsedPage
+from hubbot.core.read import ParsedPage
 from hubbot.core.records import Event, Hub, Kind, Stage
+
+__all__ = ["HistoryLine", "HistoryWalk", "Reader", "walk_history"]
 
 Reader = Callable[[str], ParsedPage]
 

@@ -24,6 +24,9 @@ from enum import StrEnum
 
 from hubbot.core.records import Kind
 
+__all__ = ["DEFAULTS", "WORDS", "DateStyle", "OptionError", "Sort", "TableOptions", "read_options",
+           "resolve"]
+
 
 class Sort(StrEnum):
     """The order of a table's rows within each section."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["HistoryEntry", "PageText", "Revision"]
+
 
 @dataclass(frozen=True)
 class Revision:

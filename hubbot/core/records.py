@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+__all__ = ["VAGUE", "DateSpan", "Event", "Hub", "HubType", "Interview", "Kind", "Link",
+           "Precision", "Problem", "Severity", "Stage", "normalize_title", "notice", "slugify"]
+
 
 class Precision(StrEnum):
     """How much of a date is known."""
@@ -49,7 +52,7 @@ class Stage(StrEnum):
 
 class Kind(StrEnum):
     """The kinds of table hubbot reads; each has one reader and (events, hubs) one
-    renderer, registered in ``hubbot.core.read`` and ``hubbot.core.render``."""
+    renderer, registered in ``hubbot.core.read._fields`` and ``hubbot.core.write.order``."""
 
     EVENTS = "events"
     HUBS = "hubs"
@@ -82,7 +85,7 @@ class DateSpan:
     @property
     def vague(self) -> bool:
         """A season, quarter, part of a year, month range or a date marked "TBC": its
-        text is kept as written (``datecell`` never rewrites it)."""
+        text is kept as written (``hubbot.core.write.dateedits`` never rewrites it)."""
         precision = self.precision
         return self.tentative or (precision is not _DAY and (
             precision in VAGUE or (precision is _MONTH and self.end is not None)))

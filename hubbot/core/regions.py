@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+__all__ = ["DEFAULT_END_MARKER", "DEFAULT_START_MARKER", "Markers", "Region", "RegionProblem",
+           "find_region", "marker_pattern", "near_miss_markers", "start_pattern"]
+
 DEFAULT_START_MARKER = "<!-- hubbot:{name} start -->"
 DEFAULT_END_MARKER = "<!-- hubbot:{name} end -->"
 

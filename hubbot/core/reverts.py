@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from hubbot.core.pages import Revision
 
+__all__ = ["REVERTED_TAG", "REVERT_TAGS", "Revert", "find_revert", "needs_history", "text_sha1"]
+
 REVERT_TAGS = ("mw-undo", "mw-rollback", "mw-manual-revert")
 REVERTED_TAG = "mw-reverted"
 

@@ -18,7 +18,12 @@ import mwparserfromhell
 
 from hubbot.core.escape import escape_param, escape_pre
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.status import TemplateMissing, find_template
+from hubbot.core.templates import TemplateMissing, find_template
+
+__all__ = ["REVIEW_TEMPLATE", "TRIGGER_TEMPLATE", "UNITS_ALLOWED", "UNITS_PARAM", "PlannedEdit",
+           "ReviewState", "approving_edit", "format_revisions", "parse_revisions", "read_release",
+           "read_review", "render_review", "render_trigger_answer", "review_id",
+           "set_review_status"]
 
 REVIEW_TEMPLATE = "Hubbot review"
 UNITS_PARAM, UNITS_ALLOWED = "translate", "allow"  # the review changes translation units

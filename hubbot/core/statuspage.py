@@ -22,6 +22,9 @@ from hubbot.core.escape import escape_param
 from hubbot.core.records import Problem
 from hubbot.core.regions import Markers, RegionProblem, find_region
 
+__all__ = ["ATTENTION", "STATUS_REGION", "HeldLine", "PageLine", "problem_key",
+           "render_status_page", "same_content", "splice_status", "translation_link"]
+
 STATUS_REGION = "status"
 
 # Outcomes listed: saved and unchanged pages are in the wiki's history, and listing them

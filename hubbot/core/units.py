@@ -21,11 +21,15 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hubbot.core.datecell import DateEdit, canonical
-from hubbot.core.options import DateStyle
-from hubbot.core.read import ParsedTable
 from hubbot.core.records import Problem, notice
+
+if TYPE_CHECKING:
+    from hubbot.core.read import ParsedTable
+
+__all__ = ["Block", "Unit", "blocks", "changed_units", "extract_units", "keep_units",
+           "marker_counts", "translatable", "unit_list", "unit_texts"]
 
 _OPEN = re.compile(r"<translate(?:\s[^>]*)?>")
 _CLOSE = "</translate>"
@@ -198,24 +202,22 @@ def keep_units(pt: ParsedTable, page: str, units: list[Unit],
             continue
         pr.repair = False
         pr.notices = [n for n in pr.notices if not n.reason.startswith("repair:")]
-        pr.problems.append(Problem(
+        pr.add_problem(Problem(
             page, kind, pr.number, pr.quoted,
             "the header row is not followed by '|-': MediaWiki shows this row's cells in "
             f"the header row; not repaired: it is in translation unit T:{unit.name}, and "
             "repairing it would outdate its translations"))
-    style = pt.options.dates if pt.options is not None else DateStyle.DMY
     for pr in pt.rows:
         edit = pr.date_edit
-        if not isinstance(edit, DateEdit):
+        if edit is None:
             continue
         unit = _unit_at(here, unit_starts, edit.start, edit.end)
         if unit is None:
             continue
         pr.date_edit = None
-        date_text = getattr(pr.record, "date_text", "")
         notices.append(notice(
-            page, kind, pr.number, date_text,
-            f"date left as written (the page style is {canonical(pr, style)!r}): it is in "
+            page, kind, pr.number, pr.date.text if pr.date is not None else "",
+            f"date left as written (the page style is {edit.new!r}): it is in "
             f"translation unit T:{unit.name}, and rewriting it would outdate its "
             "translations"))
     order = pt.order

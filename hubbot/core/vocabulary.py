@@ -32,6 +32,8 @@ from collections.abc import Mapping
 
 from hubbot.core.records import HubType, Stage
 
+__all__ = ["normalize_alias", "parse_aliases", "read_stage", "read_types"]
+
 _STAGE_WORDS: list[tuple[Stage, re.Pattern[str]]] = [
     (Stage.RESEARCH, re.compile(r"\bresearch(?:ing)?\b")),
     (Stage.PLANNING, re.compile(r"\b(?:planning|planned|discussions?)\b")),

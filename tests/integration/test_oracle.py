@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from hubbot.core.parse import parse_page
+from hubbot.core.read import parse_page
 
 pytestmark = pytest.mark.wiki
 

@@ -225,8 +225,8 @@ def test_failed_login_never_shows_the_password(site, tmp_path):
 def test_changed_run_reads_in_one_batch_and_edits_once_per_changed_page(site):
     titles = [f"Hubs/Copy {i}" for i in range(60)]
     site.seed(dict.fromkeys(titles, HUBS))
-    from hubbot.core.parse import parse_page
-    from hubbot.core.render import render_page
+    from hubbot.core.read import parse_page
+    from hubbot.core.write import render_page
 
     tidy = render_page(parse_page(HUBS, "Hubs/Copy 0"))
     site.seed({"Hubs/Copy 0": tidy})  # already normalized: must not be edited

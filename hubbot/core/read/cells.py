@@ -35,8 +35,12 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
-from hubbot.core.display import display_wikitext
+from hubbot.core.read._display import display_wikitext
 from hubbot.core.records import Link
+
+__all__ = ["LINK_CLOSE", "LINK_OPEN", "OPAQUE", "QUOTE_LIMIT", "Flat", "flatten", "quote",
+           "slow_flatten", "strip_translate", "title_without_trailing_links", "visible",
+           "without_mylanguage"]
 
 OPAQUE = "\ufffc"  # where the output of a template hubbot does not interpret stands
 

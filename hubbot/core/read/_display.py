@@ -14,10 +14,11 @@ from datetime import date
 
 from mwparserfromhell.nodes import Template
 
-from hubbot.core.status import normalize_template_name
+from hubbot.core.dates import MONTHS, format_date
+from hubbot.core.records import DateSpan
+from hubbot.core.templates import normalize_template_name
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+__all__ = ["display_wikitext"]
 
 
 def _param(tpl: Template, name: str) -> str | None:
@@ -25,7 +26,8 @@ def _param(tpl: Template, name: str) -> str | None:
 
 
 def _dmy(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    """"12 March 2022": the day as ``dates.format_date`` writes it (dmy)."""
+    return format_date(DateSpan(d))
 
 
 def _date_param(value: str) -> str:
@@ -49,13 +51,13 @@ def _dts(tpl: Template) -> str | None:
     year = int(parts[0])
     month_text = parts[1]
     month = (int(month_text) if month_text.isdigit() else
-             next((i for i, name in enumerate(_MONTHS, 1)
+             next((i for i, name in enumerate(MONTHS, 1)
                    if name.casefold().startswith(month_text.casefold()[:3])), 0)
              if month_text else 0)
     if not 1 <= month <= 12:
         return str(year)
     if not parts[2]:
-        return f"{_MONTHS[month - 1]} {year}"
+        return f"{MONTHS[month - 1]} {year}"
     try:
         return _dmy(date(year, month, int(parts[2])))
     except ValueError:

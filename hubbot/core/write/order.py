@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hubbot.core.options import DEFAULTS, Sort
-from hubbot.core.read import DATA_KINDS, ParsedRow, ParsedTable, RowKind
+from hubbot.core.read.cells import quote
+from hubbot.core.read.rows import DATA_KINDS, ParsedRow, ParsedTable, RowKind
 from hubbot.core.records import Event, Hub, HubType, Kind, Problem, normalize_title
-from hubbot.core.wikitext import quote
+
+__all__ = ["SORT_KEYS", "plan_order"]
 
 _TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
 

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import re
 
-from hubbot.core.read import Context, ParsedRow, Reader
-from hubbot.core.records import Event, Hub, Interview, Kind, Stage, slugify
-from hubbot.core.vocabulary import read_stage, read_types
-from hubbot.core.wikitext import (
+from hubbot.core.read.cells import (
     flatten,
     quote,
     title_without_trailing_links,
     without_mylanguage,
 )
+from hubbot.core.read.rows import Context, ParsedRow, Reader
+from hubbot.core.records import Event, Hub, Interview, Kind, Stage, slugify
+from hubbot.core.vocabulary import read_stage, read_types
+
+__all__ = ["READERS"]
 
 
 def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:
-    when = ctx.date(pr, "date", year)
+    date = ctx.date(pr, "date", year)
     flat = ctx.flat(pr, "event")
     title = title_without_trailing_links(flat)
     if not title:
@@ -29,15 +31,15 @@ def _read_event(ctx: Context, pr: ParsedRow, year: int | None) -> None:
         else:
             ctx.problem(pr, "empty event title")
             return
+    when = date.span
     if when is None:
         return
-    date_text = flatten(ctx.cell_text(pr.date_cell)).text if pr.date_cell else ""
-    pr.record = Event(when, title, tuple(flat.links), date_text)
-    if year is not None and when.start is not None and not pr.year_from_section:
+    pr.record = Event(when, title, tuple(flat.links), date.text)
+    if year is not None and when.start is not None and not date.from_section:
         last = (when.end or when.start).year
         if not when.start.year <= year <= last:
             pr.stuck = "its date is outside its section"
-            ctx.problem(pr, f"date outside its section ({year})", date_text)
+            ctx.problem(pr, f"date outside its section ({year})", date.text)
 
 
 _NAME = r"([^.;,()\n]+?)"
@@ -86,13 +88,12 @@ def _read_hub(ctx: Context, pr: ParsedRow, year: int | None) -> None:
 
 
 def _read_interview(ctx: Context, pr: ParsedRow, year: int | None) -> None:
-    when = ctx.date(pr, "date", year)
+    date = ctx.date(pr, "date", year)
     group = ctx.flat(pr, "name").text
     persons = ctx.flat(pr, "persons").text
-    if when is None:
+    if date.span is None:
         return
-    date_text = flatten(ctx.cell_text(pr.date_cell)).text if pr.date_cell else ""
-    pr.record = Interview(group, persons, when, date_text)
+    pr.record = Interview(group, persons, date.span, date.text)
 
 
 READERS: dict[Kind, Reader] = {

@@ -1,6 +1,6 @@
 """Where wiki table syntax does not count: comments, ``<nowiki>``/``<pre>``-like tags and
 template calls (their ``|`` and ``|}`` belong to them). Found in one linear pass; the
-table scanner (``tables``) asks ``covers`` and ``end_of`` by offset.
+table scanner (``_scan``) asks ``covers`` and ``end_of`` by offset.
 
 ``{{!}}`` is not masked: it is the magic word for ``|``, expanded before MediaWiki reads
 tables, so the scanner reads it as table syntax (``{{!}}-``, ``{{!}}{{!}}``)."""
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+
+__all__ = ["PIPE", "Mask"]
 
 PIPE = "{{!}}"  # the magic word MediaWiki expands to "|" before it reads tables
 _OPAQUE_TAGS = "nowiki|pre|syntaxhighlight|source|math|score|templatedata|graph"

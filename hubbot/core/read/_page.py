@@ -1,15 +1,17 @@
-"""Parse a Hubs page's wikitext into records, problems and the map ``render`` edits.
+"""The page: a Hubs page's wikitext into records, problems and the map the writing
+stage edits.
 
 ``parse_page`` is the one entry point. It never raises on bad wikitext: whatever it cannot
 understand becomes a ``Problem`` naming the page, table and row, and the row is kept (the
 renderer leaves it where it is). Regions come from ``regions``, tables from the line
-scanner in ``tables``, rows are read by ``read``; the row order a write would give is
-checked here too (``order``), so a section hubbot must leave unsorted is reported by
-every command, not only by a write. The options in a region's start marker
-(``options``) are read here, once: a table whose marker holds a word hubbot does not
-know gets a problem and no options (``ParsedTable.options`` None), and is left exactly as
-it is. On a translatable page the edits that would change a translation unit are dropped
-here as well (``units.keep_units``), each with a notice.
+scanner in ``_scan``, rows are read by ``rows`` and their fields by ``_fields``; the row
+order a write would give is planned here too (``hubbot.core.write.order``), so a section
+hubbot must leave unsorted is reported by every command, not only by a write, and so are
+the date cell edits (``hubbot.core.write.dateedits``). The options in a region's start
+marker (``options``) are read here, once: a table whose marker holds a word hubbot does
+not know gets a problem and no options (``ParsedTable.options`` None), and is left
+exactly as it is. On a translatable page the edits that would change a translation unit
+are dropped here as well (``units.keep_units``), each with a notice.
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from hubbot.core.datecell import DateEdit, plan_date_edit
-from hubbot.core.mask import Mask
-from hubbot.core.options import DateStyle, OptionError, TableOptions, read_options, resolve
-from hubbot.core.order import SORT_KEYS, plan_order
-from hubbot.core.read import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
-from hubbot.core.readers import READERS
+from hubbot.core.options import OptionError, TableOptions, read_options, resolve
+from hubbot.core.read._fields import READERS
+from hubbot.core.read._mask import Mask
+from hubbot.core.read._scan import Table, find_tables
+from hubbot.core.read.rows import Context, ParsedRow, ParsedTable, RowKind, header_names, read_table
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, Stage, notice
 from hubbot.core.regions import (
     Markers,
@@ -33,8 +34,14 @@ from hubbot.core.regions import (
     find_region,
     near_miss_markers,
 )
-from hubbot.core.tables import Table, find_tables
 from hubbot.core.units import blocks, extract_units, keep_units
+
+# The reading stage plans the write (row order, date cell edits) so that every command
+# reports what a write would do. The writing stage imports this stage's rows and cells;
+# its modules are imported whole here and used when a page is read (no import cycle).
+from hubbot.core.write import dateedits, order
+
+__all__ = ["JOINED_PROBLEM", "REGION_KINDS", "REPAIR_NOTICE", "ParsedPage", "parse_page"]
 
 REGION_KINDS = (Kind.EVENTS, Kind.HUBS)  # the kinds hubbot writes, in bot-owned regions
 
@@ -89,7 +96,7 @@ class ParsedPage:
             if t.options is None or t.region is None:
                 continue
             moved = t.order is not None and t.order != sorted(t.order)
-            dated = any(isinstance(r.date_edit, DateEdit) for r in t.rows)
+            dated = any(r.date_edit is not None for r in t.rows)
             out += t.options.effects(moved=moved, dated=dated)
         return list(dict.fromkeys(out))
 
@@ -180,9 +187,9 @@ def _duplicates(page: str, pt: ParsedTable) -> None:
         if first is pr:
             continue
         what = "hub key" if pt.kind is Kind.HUBS else "row"
-        pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
-                                   f"duplicate {what} {key!r}",
-                                   detail=f"same as row {first.number}"))
+        pr.add_problem(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                               f"duplicate {what} {key!r}",
+                               detail=f"same as row {first.number}"))
 
 
 REPAIR_NOTICE = ("repair: '|-' inserted after the header row (without it MediaWiki shows "
@@ -198,26 +205,13 @@ def _joined_rows(page: str, pt: ParsedTable) -> None:
     for pr in pt.rows:
         if not pr.row.joined:
             continue
-        if pt.region is not None and pt.kind in SORT_KEYS:
+        if pt.region is not None and pt.kind in order.SORT_KEYS:
             pr.repair = True  # unless it is inside a translation unit (units.keep_units)
-            pr.notices.append(notice(page, pt.kind.value, pr.number, pr.quoted,
-                                     REPAIR_NOTICE))
+            pr.add_notice(notice(page, pt.kind.value, pr.number, pr.quoted,
+                                 REPAIR_NOTICE))
         else:
-            pr.problems.append(Problem(page, pt.kind.value, pr.number, pr.quoted,
-                                       JOINED_PROBLEM))
-
-
-def _plan_dates(page: str, text: str, pt: ParsedTable, style: DateStyle) -> None:
-    for pr in pt.rows:
-        if pr.record is None:
-            continue
-        edit = plan_date_edit(text, pr, style)
-        if isinstance(edit, str):
-            pr.problems.append(Problem(page, pt.kind.value, pr.number,
-                                       pr.record.date_text if hasattr(pr.record, "date_text")
-                                       else "", edit))
-        else:
-            pr.date_edit = edit
+            pr.add_problem(Problem(page, pt.kind.value, pr.number, pr.quoted,
+                                   JOINED_PROBLEM))
 
 
 def parse_page(text: str, title: str, *, context_year: int | None = None,
@@ -274,13 +268,13 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
         pt = ParsedTable(kind, table, columns, width, rows, inside)
         _duplicates(title, pt)
         _joined_rows(title, pt)
-        if inside is not None and kind in SORT_KEYS:
+        if inside is not None and kind in order.SORT_KEYS:
             pt.options = options.get(kind)
             if pt.options is None:  # bad options: left exactly as it is
                 pt.order = list(range(len(rows)))
             else:
-                _plan_dates(title, text, pt, pt.options.dates)
-                pt.order, pt.problems = plan_order(pt, title, pt.options.sort)
+                dateedits.plan_date_edits(title, text, pt, pt.options.dates)
+                pt.order, pt.problems = order.plan_order(pt, title, pt.options.sort)
                 if translate_blocks:
                     notices.extend(keep_units(pt, title, units, translate_blocks))
         for pr in rows:

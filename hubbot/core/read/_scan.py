@@ -9,7 +9,7 @@ the magic word before it reads tables): ``{{!}}-`` separates rows and ``{{!}}{{!
 cells. A header row not followed by ``|-`` shares its ``<tr>`` with the data cells after
 it: those become a row of their own marked ``joined``. Every piece is kept as offsets into
 the original text, so callers can splice changes in and leave every other byte alone.
-Cell *content* is handed to mwparserfromhell by ``hubbot.core.parse``; a whole-page
+Cell *content* is read (with mwparserfromhell) by ``hubbot.core.read.cells``; a whole-page
 mwparserfromhell parse is superlinear on large tables, this scanner is linear.
 """
 
@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from hubbot.core.mask import PIPE, Mask
+from hubbot.core.read._mask import PIPE, Mask
+
+__all__ = ["Cell", "Row", "Table", "find_tables"]
 
 _SPAN_ATTR = re.compile(r"\b(row|col)span\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
 

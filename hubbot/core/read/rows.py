@@ -4,20 +4,30 @@ Every row MediaWiki renders is accounted for: a header row, a section row (a row
 one cell spans the table, or a header row after data rows), a record, or a problem that
 names the page, the table, the row (as MediaWiki numbers it: the table's first rendered
 row is row 1) and the cell it could not read. Rows joined by ``rowspan`` share a block;
-a year section ("2022") gives its year to dates written without one.
+a year section ("2022") gives its year to dates written without one. A row's date cell is
+read here, once (``Context.date``): flattened once, its date parsed once, and kept on the
+row as a ``DateCell``, from which the writing stage decides a rewrite.
 
-Each kind's reader (rows -> records) lives in ``hubbot.core.readers`` (``READERS``).
+Each kind's reader (rows -> records) lives in ``hubbot.core.read._fields`` (``READERS``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from hubbot.core.dates import DateParseError, parse_date
 from hubbot.core.options import TableOptions
+from hubbot.core.read._scan import Cell, Row, Table
+from hubbot.core.read.cells import (
+    Flat,
+    flatten,
+    quote,
+    visible,
+)
 from hubbot.core.records import (
     DateSpan,
     Event,
@@ -28,13 +38,13 @@ from hubbot.core.records import (
     Stage,
     notice,
 )
-from hubbot.core.tables import Cell, Row, Table
-from hubbot.core.wikitext import (
-    Flat,
-    flatten,
-    quote,
-    visible,
-)
+from hubbot.core.regions import Region
+
+if TYPE_CHECKING:
+    from hubbot.core.write.dateedits import DateEdit
+
+__all__ = ["DATA_KINDS", "Context", "DateCell", "ParsedRow", "ParsedTable", "Reader",
+           "RowAccount", "RowKind", "header_names", "read_table"]
 
 
 class RowKind(StrEnum):
@@ -55,10 +65,22 @@ DATA_KINDS = (RECORD, PROBLEM)
 @dataclass(frozen=True, slots=True)
 class RowAccount:
     """One rendered row as hubbot read it: its kind and each physical cell's visible
-    text (``wikitext.OPAQUE`` where a template hubbot does not interpret stands)."""
+    text (``cells.OPAQUE`` where a template hubbot does not interpret stands)."""
 
     kind: str
     cells: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DateCell:
+    """A row's date cell as ``Context.date`` read it, once: what the writing stage needs
+    to decide a rewrite (``hubbot.core.write.dateedits``) and to read its result again."""
+
+    cell: Cell  # where the cell's bytes are (``text[cell.start:cell.end]``)
+    text: str  # its visible text: what the date is read from, a record's ``date_text``
+    year: int | None  # the year ``parse_date`` was given (the section's, else the context's)
+    span: DateSpan | None  # the date read; None when it does not read (a problem says why)
+    from_section: bool = False  # written without its year, which the year section gave
 
 
 @dataclass(slots=True)
@@ -71,17 +93,23 @@ class ParsedRow:
     source: str = ""  # the page's text (shared, not a copy): ``shown`` is read from it
     cells: list[Cell] = field(default_factory=list)  # logical cells, rowspans resolved
     record: Event | Hub | Interview | None = None
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)  # severity NOTICE
+    # A row's problems and notices (severity NOTICE), added with ``add_problem`` and
+    # ``add_notice``: most rows have none, and share the empty tuple (no two empty lists
+    # per row of a table of 50,000 rows).
+    problems: Sequence[Problem] = ()
+    notices: Sequence[Problem] = ()
     block: int = 0  # rows joined by a rowspan share a block number
     section: int = 0  # index of the section the row is in (0: before any section row)
-    date_cell: Cell | None = None
-    date_span: DateSpan | None = None
-    year_from_section: bool = False
-    date_year: int | None = None  # the year ``parse_date`` was given for the date cell
+    date: DateCell | None = None  # the row's date cell, for kinds with a date
     stuck: str = ""  # why a readable row must not move ("" if it may)
-    date_edit: object | None = None  # hubbot.core.datecell.DateEdit, set for owned tables
+    date_edit: DateEdit | None = None  # planned for owned tables (``write.dateedits``)
     repair: bool = False  # the write inserts the "|-" this row lacks (``Row.joined``)
+
+    def add_problem(self, problem: Problem) -> None:
+        self.problems = [*self.problems, problem]
+
+    def add_notice(self, problem: Problem) -> None:
+        self.notices = [*self.notices, problem]
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -92,7 +120,7 @@ class ParsedRow:
     @property
     def quoted(self) -> str:
         """The row as an editor wrote it, for a problem: each cell quoted
-        (``wikitext.quote``), joined by " || "."""
+        (``cells.quote``), joined by " || "."""
         return " || ".join(quote(self.source[c.start:c.end]) for c in self.row.cells)
 
     @property
@@ -107,9 +135,9 @@ class ParsedTable:
     columns: dict[str, int]
     width: int
     rows: list[ParsedRow]
-    region: object | None = None  # hubbot.core.regions.Region when inside one
+    region: Region | None = None  # the bot-owned region the table is in, if any
     problems: list[Problem] = field(default_factory=list)  # table-level
-    order: list[int] | None = None  # the row order a write gives (``order.plan_order``)
+    order: list[int] | None = None  # the row order a write gives (``write.order.plan_order``)
     # the options in effect for a table in a region; None outside one, or when its
     # marker's options are bad (then it is left exactly as it is)
     options: TableOptions | None = None
@@ -159,20 +187,24 @@ class Context:
         """A problem on the row; ``text`` quotes what the editor wrote (``quote``),
         the whole row by default."""
         shown = text if text is not None else pr.quoted
-        pr.problems.append(Problem(self.page, self.kind.value, pr.number, shown, reason))
+        pr.add_problem(Problem(self.page, self.kind.value, pr.number, shown, reason))
 
-    def date(self, pr: ParsedRow, column: str, year: int | None) -> DateSpan | None:
+    def date(self, pr: ParsedRow, column: str, year: int | None) -> DateCell:
+        """The one reading of a date cell: flattened once, its visible text parsed once
+        (``year``: the section's year, for a date written without one), kept on the row
+        (``pr.date``). A date that does not read is a problem quoting the cell."""
         cell = pr.cells[self.columns[column]]
-        pr.date_cell = cell
-        shown = flatten(self.cell_text(cell)).text
-        pr.date_year = year if year is not None else self.context_year
+        content = self.cell_text(cell)
+        shown = flatten(content).text
+        given = year if year is not None else self.context_year
         try:
-            pr.date_span = parse_date(shown, pr.date_year)
+            span = parse_date(shown, given)
         except DateParseError as exc:
-            self.problem(pr, f"bad date ({exc})", quote(self.cell_text(cell)))
-            return None
-        pr.year_from_section = pr.date_span.year_inferred and year is not None
-        return pr.date_span
+            pr.date = DateCell(cell, shown, given, None)
+            self.problem(pr, f"bad date ({exc})", quote(content))
+            return pr.date
+        pr.date = DateCell(cell, shown, given, span, span.year_inferred and year is not None)
+        return pr.date
 
 
 # --- rows, sections and rowspans ----------------------------------------------------------
@@ -200,7 +232,7 @@ Reader = Callable[[Context, ParsedRow, int | None], None]
 
 def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[ParsedRow]:
     """Every row of ``table`` read (see the module docstring); ``reader`` turns a data
-    row into a record (``hubbot.core.readers.READERS[kind]``)."""
+    row into a record (``hubbot.core.read._fields.READERS[kind]``)."""
     text = ctx.text
     rows: list[ParsedRow] = []
     carried: dict[int, tuple[Cell, int, int]] = {}  # column -> (cell, rows left, block)
@@ -238,7 +270,7 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
             extra = [c for c in cells[width:] if c in row.cells]
             pr.cells = cells[:width]
             if extra:
-                pr.notices.append(notice(
+                pr.add_notice(notice(
                     ctx.page, ctx.kind.value, number,
                     " || ".join(quote(text[c.start:c.end]) for c in extra),
                     f"more cells than the header's {width} columns: read by its first "

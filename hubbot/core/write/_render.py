@@ -4,21 +4,27 @@ The renderer edits the page it was given rather than regenerating it: the table'
 line, caption, header and section rows stay where they are, each data row keeps its own
 bytes (links, attributes, translation markers) and only moves within its section, in the
 order ``order.plan_order`` gives, and only a date cell whose visible text is not canonical
-is rewritten (``datecell``). Everything outside the regions is byte-identical, and for a
+is rewritten (``dateedits``). Everything outside the regions is byte-identical, and for a
 page already normalized the output is the input.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from hubbot.core.datecell import DateEdit
 from hubbot.core.dates import DateParseError, parse_date
-from hubbot.core.order import SORT_KEYS, plan_order
-from hubbot.core.parse import ParsedPage
-from hubbot.core.read import DATA_KINDS, ParsedTable
+from hubbot.core.read.cells import flatten
+from hubbot.core.read.rows import DATA_KINDS, ParsedTable
 from hubbot.core.records import Event, Hub, Interview, Kind
-from hubbot.core.wikitext import flatten
+from hubbot.core.write.dateedits import DateEdit
+from hubbot.core.write.order import SORT_KEYS, plan_order
+
+if TYPE_CHECKING:
+    from hubbot.core.read import ParsedPage
+
+__all__ = ["MarkersBroken", "RenderRefused", "TableUnwritable", "render_page", "render_table",
+           "written_records"]
 
 
 class RenderRefused(ValueError):
@@ -43,7 +49,7 @@ def _applied_edit(pt: ParsedTable, i: int) -> DateEdit | None:
     """Row ``i``'s date edit when the write applies it (it lies within the row's bytes)."""
     edit = pt.rows[i].date_edit
     row = pt.table.rows[i]
-    if isinstance(edit, DateEdit) and row.start <= edit.start <= edit.end <= _row_end(pt, i):
+    if edit is not None and row.start <= edit.start <= edit.end <= _row_end(pt, i):
         return edit
     return None
 
@@ -120,7 +126,7 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
     """The records ``parse_page`` would read from ``render_page(parsed)``, without reading
     that text again: the write moves rows within their sections (a record does not
     depend on its place there) and rewrites date cells, so each row whose date cell is
-    rewritten has its date read again from the cell's new text, as ``read.Context.date``
+    rewritten has its date read again from the cell's new text, as ``Context.date``
     reads it, and every other record stays. None when this cannot be told so simply (a
     data row joined to the header row, a rewritten date cell that other rows share by
     rowspan, a new date that does not read): then the caller reads the new text."""
@@ -139,10 +145,10 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
             if edit is not None:
                 edited[i] = edit
         if edited:
-            cells = {(c.start, c.end) for i, pr in enumerate(pt.rows)
-                     if i not in edited and (c := pr.date_cell) is not None}
-            if any((c.start, c.end) in cells for i in edited
-                   if (c := pt.rows[i].date_cell) is not None):
+            cells = {(d.cell.start, d.cell.end) for i, pr in enumerate(pt.rows)
+                     if i not in edited and (d := pr.date) is not None}
+            if any((d.cell.start, d.cell.end) in cells for i in edited
+                   if (d := pt.rows[i].date) is not None):
                 return None
         for i, pr in enumerate(pt.rows):
             record = pr.record
@@ -150,14 +156,15 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                 continue
             edit = edited.get(i)
             if edit is not None:
-                cell = pr.date_cell
-                if cell is None or not isinstance(record, Event | Interview) or \
-                        not cell.start <= edit.start <= edit.end <= cell.end:
+                date = pr.date
+                if date is None or not isinstance(record, Event | Interview) or \
+                        not date.cell.start <= edit.start <= edit.end <= date.cell.end:
                     return None
+                cell = date.cell
                 shown = flatten(text[cell.start:edit.start] + edit.new
                                 + text[edit.end:cell.end]).text
                 try:
-                    record = replace(record, when=parse_date(shown, pr.date_year),
+                    record = replace(record, when=parse_date(shown, date.year),
                                      date_text=shown)
                 except DateParseError:
                     return None

@@ -1,5 +1,5 @@
-"""Status templates, edited in place: ``{{Hub status}}`` on a hub's page and the
-``{{Hubs summary}}`` counts.
+"""The hub templates, edited in place: ``{{Hub status}}`` on a hub's page (its stage and
+type) and the ``{{Hubs summary}}`` counts on the summary page.
 
 The page is parsed with mwparserfromhell and only the parameters hubbot owns are touched:
 other parameters keep their order and spacing, every byte outside the call stays, and a
@@ -15,40 +15,12 @@ from datetime import date
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Template
-from mwparserfromhell.wikicode import Wikicode
 
 from hubbot.core.escape import escape_param
 from hubbot.core.records import Hub, HubType, Stage
+from hubbot.core.templates import find_template
 
-
-class TemplateMissing(ValueError):
-    """The page has no call of the template."""
-
-
-class TemplateAmbiguous(ValueError):
-    """The page calls the template more than once: hubbot will not guess which."""
-
-
-def normalize_template_name(name: str) -> str:
-    """MediaWiki's view of a template name: ``Template:`` prefix, underscores, spacing and
-    the case of the first letter do not matter."""
-    text = " ".join(name.replace("_", " ").split())
-    text = re.sub(r"^(?:template|tl)\s*:\s*", "", text, flags=re.IGNORECASE)
-    return text[:1].upper() + text[1:]
-
-
-def find_template(code: Wikicode, template: str) -> Template:
-    """The one call of ``template`` in ``code``. Raises ``TemplateMissing`` or
-    ``TemplateAmbiguous``."""
-    want = normalize_template_name(template)
-    calls = [t for t in code.filter_templates(recursive=True)
-             if normalize_template_name(str(t.name)) == want]
-    if not calls:
-        raise TemplateMissing(f"no {{{{{template}}}}} on the page")
-    if len(calls) > 1:
-        raise TemplateAmbiguous(f"{{{{{template}}}}} appears {len(calls)} times")
-    return calls[0]
-
+__all__ = ["hub_types_value", "render_hub_status", "render_summary", "summary_counts"]
 
 # leading space | the value | trailing space and comments ("pilot <!-- set by hubbot -->")
 _WS = re.compile(r"^(\s*)(.*?)((?:\s*<!--.*?-->)*\s*)$", re.DOTALL)
