@@ -9,10 +9,12 @@ The exit code says who must act:
 - 2 ``EXIT_USAGE``: usage or configuration error, including state, lock and config files
   that cannot be read or written, found before the first edit: the operator must act;
 - 3 ``EXIT_STOPPED``: stopped on purpose (shutoff page, another run holds the lock);
-- 4 ``EXIT_CREDENTIALS``: login failed or the pywikibot user config is missing.
+- 4 ``EXIT_CREDENTIALS``: login failed or the pywikibot user config is missing;
+- 5 ``EXIT_BUG``: a bug in hubbot (an exception that is not a ``HubbotError``): the
+  traceback is printed; report it. Never the code of a page failure.
 
-Users see one line per error (``str(exc)``); bugs (anything not a ``HubbotError``) get a
-traceback. Page-level errors never stop the other pages of a run; they make it exit 1.
+Users see one line per error (``str(exc)``); bugs get a traceback and exit 5. Page-level
+errors never stop the other pages of a run; they make it exit 1.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ EXIT_PAGE_FAILED = 1
 EXIT_USAGE = 2
 EXIT_STOPPED = 3
 EXIT_CREDENTIALS = 4
+EXIT_BUG = 5
 
 
 class HubbotError(Exception):

@@ -141,8 +141,12 @@ class Applier:
     def _ask(self, plan: Plan, diff: str) -> str:
         if self.approve_all:
             return "y"
-        answer = (self.confirm or (lambda *a, **k: "n"))(
-            plan.title, diff, plan.summary, old=plan.page.text, new=plan.new_text)
+        # the backend's own question first (on a wiki: pywikibot's diff and choice)
+        answer = self.backend.confirm(plan.title, diff, plan.summary, old=plan.page.text,
+                                      new=plan.new_text)
+        if answer is None:
+            answer = (self.confirm or (lambda *a, **k: "n"))(
+                plan.title, diff, plan.summary, old=plan.page.text, new=plan.new_text)
         if answer == "a":
             self.approve_all, answer = True, "y"
         if answer == "q":

@@ -207,7 +207,7 @@ class Sync:
         since the state are looked at (a quiet run costs nothing more); the revision check
         brings the latest revision's user, parent, tags and SHA-1, and only a page edited
         more than once since hubbot's save costs one more request (its revisions since)."""
-        bot = getattr(self.backend, "username", None) or None
+        bot = self.backend.username or None
         watched = self.config.content_titles() + (
             [self.config.data_page] if self.config.data_page else [])
         for title in watched:
