@@ -70,20 +70,32 @@ class LockedError(StoppedError):
 
 
 class PageError(HubbotError):
-    """Something wrong with one page; the run goes on with the others and exits 1."""
+    """Something wrong with one page; the run goes on with the others and exits 1.
+
+    Raised from the core up: ``page`` is the title where the raiser knows it, "" where it
+    does not (the core below a page: a region, a template); the page's result is named by
+    the save decision that handles it (``hubbot.app.apply``), which uses ``message``."""
 
     def __init__(self, page: str, message: str) -> None:
         self.page = page
         self.message = message
-        super().__init__(f"{page}: {message}")
+        super().__init__(f"{page}: {message}" if page else message)
 
 
 class RegionError(PageError):
-    """A bot-owned region's markers are missing, unbalanced or duplicated."""
+    """A bot-owned region's markers are missing, unbalanced or duplicated (raised by the
+    core's ``render_page``, ``find_region`` and ``splice_status``)."""
 
 
 class TableError(PageError):
-    """A table in a bot-owned region cannot be written safely (e.g. not closed)."""
+    """A table in a bot-owned region cannot be written safely (not closed; rows that
+    would be lost; translation units that would change): raised by the core's render and
+    the planner's last check."""
+
+
+class TemplateError(PageError):
+    """The page has no call of the template hubbot writes there (``{{Hub status}}``, the
+    summary's), or more than one: hubbot will not guess (raised by the core)."""
 
 
 class GuardError(PageError):

@@ -27,15 +27,10 @@ from hubbot.core.codec import (
 from hubbot.core.pages import PageText
 from hubbot.core.parse import ParsedPage, parse_page
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
-from hubbot.core.render import MarkersBroken, TableUnwritable, render_page, written_records
-from hubbot.core.status import (
-    TemplateAmbiguous,
-    TemplateMissing,
-    render_hub_status,
-    render_summary,
-)
+from hubbot.core.render import render_page, written_records
+from hubbot.core.status import render_hub_status, render_summary
 from hubbot.core.units import changed_units, translatable, unit_list
-from hubbot.errors import GuardError, PageError, RegionError, TableError
+from hubbot.errors import GuardError, PageError, TableError
 
 
 def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -197,12 +192,7 @@ class Planner:
                     changes: list[Change], parsed: ParsedPage) -> Plan:
         def new_text_of(parsed_page: ParsedPage, current: str) -> tuple[str, tuple[str, ...]]:
             """The new text and the translation units it changes (allowed ones)."""
-            try:
-                text = render_page(parsed_page)
-            except MarkersBroken as exc:
-                raise RegionError(pc.title, str(exc)) from None
-            except TableUnwritable as exc:
-                raise TableError(pc.title, str(exc)) from None
+            text = render_page(parsed_page)
             if text == current:
                 return text, ()
             self.guard(pc, parsed_page, old)
@@ -310,15 +300,8 @@ class Planner:
         hub, template = found[0], self.config.status_template
 
         def build(fresh: PageText) -> tuple[str, None]:
-            try:
-                return render_hub_status(fresh.text, hub, template=template,
-                                         today=self.today), None
-            except TemplateMissing:
-                raise PageError(hp.title, f"no {{{{{template}}}}} on the page; not "
-                                "editing") from None
-            except TemplateAmbiguous:
-                raise PageError(hp.title, f"{{{{{template}}}}} appears more than once; "
-                                "not editing") from None
+            return render_hub_status(fresh.text, hub, template=template,
+                                     today=self.today), None
 
         mine = [c for c in changes if c.key == hub.key and c.about_hub]
         summary = summarize(mine, prefix=self.config.summary_prefix,
@@ -335,13 +318,9 @@ class Planner:
         template = self.config.summary_template
 
         def build(fresh: PageText) -> tuple[str, None]:
-            try:
-                return render_summary(fresh.text, ordered, template=template,
-                                      last_change=last_change, today=self.today,
-                                      unreadable_rows=unreadable_rows), None
-            except (TemplateMissing, TemplateAmbiguous) as exc:
-                raise PageError(title, f"{{{{{template}}}}}: "
-                                f"{exc or 'missing or ambiguous'}; not editing") from None
+            return render_summary(fresh.text, ordered, template=template,
+                                  last_change=last_change, today=self.today,
+                                  unreadable_rows=unreadable_rows), None
 
         hub_changes = [c for c in changes if c.about_hub]
         summary = summarize(hub_changes, prefix=self.config.summary_prefix,

@@ -1,0 +1,55 @@
+"""One error family from the core up: what the core raises is a ``HubbotError``, and a
+page's error is a ``PageError`` (with the title where the core knows it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hubbot import errors
+from hubbot.core.dates import DateParseError, parse_date
+from hubbot.core.options import OptionError, read_options
+from hubbot.core.parse import parse_page
+from hubbot.core.records import Hub, HubType, Kind, Stage
+from hubbot.core.regions import RegionProblem, find_region
+from hubbot.core.render import render_page
+from hubbot.core.status import TemplateAmbiguous, TemplateMissing, render_hub_status
+from hubbot.core.statuspage import splice_status
+from tests.support import HUBS
+
+
+def test_broken_markers_are_a_region_error_naming_the_page():
+    text = HUBS.replace("<!-- hubbot:events end -->", "")
+    with pytest.raises(errors.RegionError) as caught:
+        render_page(parse_page(text, "Hubs"))
+    assert caught.value.page == "Hubs" and caught.value.exit_code == errors.EXIT_PAGE_FAILED
+    assert str(caught.value) == "Hubs: " + caught.value.message
+    assert caught.value.message == ("events region: region end marker missing; refusing "
+                                    "to write the page")
+
+
+def test_errors_below_a_page_are_page_errors_without_a_title():
+    with pytest.raises(RegionProblem) as region:
+        find_region("<!-- hubbot:events start -->", "events")
+    with pytest.raises(errors.RegionError):
+        splice_status("no markers", "x")
+    hub = Hub("earthub", "EARTHub", frozenset({HubType.THEMATIC}), Stage.PAUSED, "Paused")
+    with pytest.raises(TemplateMissing) as missing:
+        render_hub_status("no template", hub, today=date(2026, 11, 24))
+    with pytest.raises(TemplateAmbiguous) as twice:
+        render_hub_status("{{Hub status}}{{Hub status}}", hub, today=date(2026, 11, 24))
+    for exc in (region.value, missing.value, twice.value):
+        assert isinstance(exc, errors.PageError) and exc.page == ""
+        assert str(exc) == exc.message  # no ": " before it
+    assert isinstance(missing.value, errors.TemplateError)
+    assert missing.value.message == "no {{Hub status}} on the page; not editing"
+
+
+def test_the_cores_internal_signals_are_hubbot_errors_not_value_errors():
+    with pytest.raises(DateParseError) as bad_date:
+        parse_date("sometime in spring")
+    with pytest.raises(OptionError) as bad_option:
+        read_options("sort=newst", Kind.EVENTS)
+    for exc in (bad_date.value, bad_option.value):
+        assert isinstance(exc, errors.HubbotError) and not isinstance(exc, ValueError)
