@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from hubbot.app.config import Config, HubPageConfig, PageConfig
@@ -73,6 +74,21 @@ class Planned:
     unreadable_hub_rows: int = 0  # registry rows that gave no record: counts uncertain
 
 
+def attempt(title: str, page: PageText, report: RunReport, make: Callable[[], Plan], *,
+            missing: str | None = "page does not exist") -> Plan | None:
+    """``make()``'s plan, or None when the page cannot be planned: it does not exist
+    (``missing`` says so; None: ``make`` does), or a ``PageError``; the page's result is
+    then "failed", with the reason. Planning's one place for a page's error; the save
+    decision (``Applier``) has the other."""
+    try:
+        if missing is not None and not page.exists:
+            raise PageError(title, missing)
+        return make()
+    except PageError as exc:
+        report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
+        return None
+
+
 class Planner:
     """Plans one run's edits from the pages read and the state of the last run."""
 
@@ -120,13 +136,13 @@ class Planner:
         together or not at all (``Sync`` sees to it), so ``hubs`` is the whole registry
         whenever a status page is planned."""
         out = Planned()
-        failed_sources: set[str] = set()
-        for pc in self.config.pages:
-            if pc.title in pages:
-                self._plan_one_source(pc, pages[pc.title], state, report, out,
-                                      failed_sources)
-        out.registry_ok = not any(Kind.HUBS in pc.tables and pc.title in failed_sources
-                                  for pc in self.config.pages)
+        for pc in (pc for pc in self.config.pages if pc.title in pages):
+            plan = attempt(pc.title, pages[pc.title], report, partial(
+                self._plan_one_source, pc, pages[pc.title], state, report, out))
+            if plan is not None:
+                out.plans.append(plan)
+            elif Kind.HUBS in pc.tables:
+                out.registry_ok = False
         report.problems.extend(self._duplicate_problems(out))
         pending = [change_from_json(c) for c in state.pending_changes]
         out.derived_changes = list(dict.fromkeys(pending + report.changes))
@@ -146,14 +162,24 @@ class Planner:
         """Plan the status pages (those in ``only``; all when it is None). Their texts
         must be in ``pages`` unless the registry could not be read (then each fails
         without being read)."""
-        self._plan_derived(pages, report, out, only)
+        for title in self.derived_titles():
+            if only is not None and title not in only:
+                continue
+            if not out.registry_ok:
+                report.pages.append(PageResult(title, Outcome.FAILED,
+                                               "the hub registry could not be read safely"))
+                continue
+            hp = next((h for h in self.config.hub_pages if h.title == title), None)
+            plan = attempt(title, pages[title], report, partial(
+                self.plan_hub_page, hp, pages[title], out.hubs, out.derived_changes)
+                if hp is not None else partial(
+                self.plan_summary, title, pages[title], out.hubs, out.derived_changes,
+                out.unreadable_hub_rows))
+            if plan is not None:
+                out.plans.append(plan)
 
     def _plan_one_source(self, pc: PageConfig, page: PageText, state: State,
-                         report: RunReport, out: Planned, failed: set[str]) -> None:
-        if not page.exists:
-            report.pages.append(PageResult(pc.title, Outcome.FAILED, "page does not exist"))
-            failed.add(pc.title)
-            return
+                         report: RunReport, out: Planned) -> Plan:
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
         report.notices.extend(parsed.notices)
@@ -173,20 +199,15 @@ class Planner:
         out.hubs.extend(parsed.hubs)
         out.unreadable_hub_rows += parsed.unreadable_rows(Kind.HUBS)
         out.hub_sources.extend(pc.title for _ in parsed.hubs)
-        try:
-            plan = self.plan_source(pc, page, old, report.changes, parsed)
-            out.plans.append(plan)
-            if plan.units_changed:
-                report.units_changed[pc.title] = list(plan.units_changed)
-                report.notices.append(notice(
-                    pc.title, "page", None, "",
-                    f"this edit changes translation units {unit_list(plan.units_changed)}"
-                    " (allowed): their translations are outdated until the page is "
-                    "marked for translation"))
-        except PageError as exc:
-            report.pages.append(PageResult(pc.title, Outcome.FAILED, exc.message))
-            if isinstance(exc, GuardError) or Kind.HUBS in pc.tables:
-                failed.add(pc.title)
+        plan = self.plan_source(pc, page, old, report.changes, parsed)
+        if plan.units_changed:
+            report.units_changed[pc.title] = list(plan.units_changed)
+            report.notices.append(notice(
+                pc.title, "page", None, "",
+                f"this edit changes translation units {unit_list(plan.units_changed)}"
+                " (allowed): their translations are outdated until the page is "
+                "marked for translation"))
+        return plan
 
     def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
                     changes: list[Change], parsed: ParsedPage) -> Plan:
@@ -263,31 +284,6 @@ class Planner:
                         "not edited until one row is renamed")
                 for key, (hub, page) in first.items()
                 if counts[key] > 1 and len(pages_of[key]) > 1]
-
-    def _plan_derived(self, pages: dict[str, PageText], report: RunReport,
-                      out: Planned, only: Collection[str] | None = None) -> None:
-        cfg = self.config
-        for title in self.derived_titles():
-            if only is not None and title not in only:
-                continue
-            if not out.registry_ok:
-                report.pages.append(PageResult(title, Outcome.FAILED,
-                                               "the hub registry could not be read safely"))
-                continue
-            if not pages[title].exists:
-                report.pages.append(PageResult(title, Outcome.FAILED, "page does not exist"))
-                continue
-            try:
-                hp = next((h for h in cfg.hub_pages if h.title == title), None)
-                plan = (self.plan_hub_page(hp, pages[title], out.hubs, out.derived_changes)
-                        if hp is not None else
-                        self.plan_summary(title, pages[title], out.hubs,
-                                          out.derived_changes, out.unreadable_hub_rows))
-            except PageError as exc:
-                report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
-                continue
-            plan.derived = True
-            out.plans.append(plan)
 
     def plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: list[Hub],
                       changes: list[Change]) -> Plan:

@@ -103,4 +103,4 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
     summary = plain_summary(f"{config.summary_prefix}: status: {outcome_line(report)}; "
                             f"{len(report.problems)} problems")
     return Plan(title, page, build(page)[0], summary, PageState(page.revid), build,
-                derived=True, watched=False)
+                watched=False)

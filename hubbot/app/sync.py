@@ -15,6 +15,7 @@ import gc
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from hubbot.app.apply import Applier, held, mark_owed
@@ -24,12 +25,10 @@ from hubbot.app.model import (
     Confirm,
     Log,
     Mode,
-    Outcome,
-    PageResult,
     Plan,
     RunReport,
 )
-from hubbot.app.plan import Planned, Planner, change_to_json
+from hubbot.app.plan import Planned, Planner, attempt, change_to_json
 from hubbot.app.state import Hold, State, StateStore
 from hubbot.app.statusreport import plan_status_page, release_hint
 from hubbot.app.trigger import answer_trigger, release_on_wiki, trigger_request
@@ -39,7 +38,7 @@ from hubbot.core.pages import PageText, Revision
 from hubbot.core.records import Kind
 from hubbot.core.reverts import find_revert, needs_history
 from hubbot.core.review import PlannedEdit, review_id
-from hubbot.errors import PageError, ReviewMismatchError, ShutoffError
+from hubbot.errors import ReviewMismatchError, ShutoffError
 
 MAX_PENDING = 200  # changes kept for status pages that could not be written yet
 RUN_GC_THRESHOLD = (100_000, 1_000, 1_000)  # during a run (CPython's default: 700, 10, 10)
@@ -172,13 +171,10 @@ class Sync:
         from hubbot.app.datapage import data_sources, plan_data_page
 
         page = pages.get(title) or self.backend.fetch([title])[title]
-        try:
-            return [plan_data_page(self.config, page,
-                                   data_sources(self.config, planned.plans, state),
-                                   today=self.today, changes=report.changes)]
-        except PageError as exc:
-            report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
-            return []
+        plan = attempt(title, page, report, partial(
+            plan_data_page, self.config, page, data_sources(self.config, planned.plans, state),
+            today=self.today, changes=report.changes), missing=None)
+        return [plan] if plan is not None else []
 
     def _status_page(self, pages: dict[str, PageText], report: RunReport,
                      state: State) -> None:
@@ -187,18 +183,13 @@ class Sync:
         if not title:
             return
         page = pages.get(title) or self.backend.fetch([title])[title]
-        if not page.exists:
-            report.pages.append(PageResult(title, Outcome.FAILED, "the status page does "
-                                           "not exist: create it once with the status "
-                                           "region markers; hubbot never creates pages"))
-            return
-        try:
-            plan = plan_status_page(self.config, page, report, state, now=self.now,
-                                    today=self.today, label=self.backend.revision_label)
-        except PageError as exc:
-            report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
-            return
-        self.applier.apply([plan], report, state)
+        plan = attempt(title, page, report, partial(
+            plan_status_page, self.config, page, report, state, now=self.now,
+            today=self.today, label=self.backend.revision_label),
+            missing="the status page does not exist: create it once with the status "
+                    "region markers; hubbot never creates pages")
+        if plan is not None:
+            self.applier.apply([plan], report, state)
 
     def _find_reverts(self, revisions: dict[str, Revision], state: State,
                       report: RunReport) -> None:
