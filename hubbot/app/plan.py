@@ -114,21 +114,6 @@ class Planner:
                           allow_unit_changes=self.allows_unit_changes(pc),
                           default_options=self.config.table_options)
 
-    def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
-        """Refuse a write when a table lost more than the allowed share of its rows since
-        the last run (or was emptied): most likely a bad edit or a truncated read."""
-        if old is None or self.accept_removals:
-            return
-        share = self.config.max_removal_share
-        for kind in pc.tables:
-            before = len(old.records.get(kind, []))
-            after = len(records_of(parsed)[kind])
-            if before and (after == 0 or (before - after) / before > share):
-                raise GuardError(pc.title, (
-                    f"the {kind} table would go from {before} to {after} rows "
-                    f"(more than {share:.0%} removed); refusing to write. Check the page, "
-                    "then run with --accept-removals if this is intended"))
-
     def plan_sources(self, pages: dict[str, PageText], state: State, report: RunReport
                      ) -> Planned:
         """Plan the source pages among ``pages`` (a page not read is not planned: it has
@@ -143,7 +128,7 @@ class Planner:
                 out.plans.append(plan)
             elif Kind.HUBS in pc.tables:
                 out.registry_ok = False
-        report.problems.extend(self._duplicate_problems(out))
+        report.problems.extend(duplicate_problems(out))
         pending = [change_from_json(c) for c in state.pending_changes]
         out.derived_changes = list(dict.fromkeys(pending + report.changes))
         return out
@@ -211,42 +196,35 @@ class Planner:
 
     def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
                     changes: list[Change], parsed: ParsedPage) -> Plan:
-        def new_text_of(parsed_page: ParsedPage, current: str) -> tuple[str, tuple[str, ...]]:
-            """The new text and the translation units it changes (allowed ones)."""
-            text = render_page(parsed_page)
-            if text == current:
-                return text, ()
-            self.guard(pc, parsed_page, old)
-            return text, self.check_units(pc, current, text)
-
-        def rebuild(fresh: PageText) -> tuple[str, Records]:
-            reparsed = self.parse(pc, fresh)
-            text = new_text_of(reparsed, fresh.text)[0]
-            return text, self._saved_records(pc, fresh, text, reparsed)
-
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback,
                             how=parsed.option_effects())
-        text, units = new_text_of(parsed, page.text)
+        text, units = self.new_text(pc, parsed, page.text, old)
         records = self._saved_records(pc, page, text, parsed) if self.records else {}
-        return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild,
-                    units_changed=units)
+        return Plan(pc.title, page, text, summary, PageState(page.revid, records),
+                    partial(self._rebuild, pc, old), units_changed=units)
 
-    def check_units(self, pc: PageConfig, current: str, text: str) -> tuple[str, ...]:
-        """The last check before a translatable page is written: with unit changes not
-        allowed, the new text has every unit of the current one, word for word, and
-        every marker once (``parse`` left out the edits that would change one; this
-        refuses the page if anything slipped through, rather than outdate translations).
-        Returns the units the edit changes (none unless unit changes are allowed)."""
-        if not translatable(current):
-            return ()
-        changed = tuple(changed_units(current, text))
-        if changed and not self.allows_unit_changes(pc):
-            raise TableError(pc.title, f"the edit would change translation units "
-                             f"{unit_list(changed)}; refusing to write the page (a bug: "
-                             "please report it)")
-        return changed
+    def new_text(self, pc: PageConfig, parsed: ParsedPage, current: str,
+                 old: PageState | None) -> tuple[str, tuple[str, ...]]:
+        """The text to write and the translation units it changes (allowed ones): the
+        page rendered; when that changes it, refused if a table lost too many rows since
+        the last run (``guard``) or a translation unit would change (``check_units``)."""
+        text = render_page(parsed)
+        if text == current:
+            return text, ()
+        if old is not None and not self.accept_removals:
+            guard(pc, parsed, old, self.config.max_removal_share)
+        return text, check_units(pc.title, current, text,
+                                 allowed=self.allows_unit_changes(pc))
+
+    def _rebuild(self, pc: PageConfig, old: PageState | None, fresh: PageText
+                 ) -> tuple[str, Records]:
+        """The plan again on a fresh text (after a conflict, or a human edit found after
+        the save): its new text and records."""
+        reparsed = self.parse(pc, fresh)
+        text = self.new_text(pc, reparsed, fresh.text, old)[0]
+        return text, self._saved_records(pc, fresh, text, reparsed)
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:
@@ -267,23 +245,6 @@ class Planner:
         """The records of ``text``, read again (the reference ``written_records`` must
         equal)."""
         return records_of(self.parse(pc, PageText(title, text, None)))
-
-    @staticmethod
-    def _duplicate_problems(out: Planned) -> list[Problem]:
-        """Two registry rows with one key (``North America``, ``North-America``) are a
-        problem, never merged: the summary counts both, their status page is left."""
-        counts = Counter(h.key for h in out.hubs)
-        first = {h.key: (h, page) for h, page in zip(out.hubs, out.hub_sources, strict=True)}
-        # Duplicates within one page are reported by the parser, with their rows.
-        pages_of: dict[str, set[str]] = {}
-        for hub, page in zip(out.hubs, out.hub_sources, strict=True):
-            pages_of.setdefault(hub.key, set()).add(page)
-        return [Problem(page, Kind.HUBS, None, hub.name,
-                        f"hub key {key!r} appears {counts[key]} times in the registry "
-                        f"(pages {', '.join(sorted(pages_of[key]))}): its status page is "
-                        "not edited until one row is renamed")
-                for key, (hub, page) in first.items()
-                if counts[key] > 1 and len(pages_of[key]) > 1]
 
     def plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: list[Hub],
                       changes: list[Change]) -> Plan:
@@ -322,3 +283,49 @@ class Planner:
         summary = summarize(hub_changes, prefix=self.config.summary_prefix,
                             fallback="update hub counts")
         return Plan(title, page, build(page)[0], summary, PageState(page.revid), build)
+
+
+def guard(pc: PageConfig, parsed: ParsedPage, old: PageState, share: float) -> None:
+    """The removal guard: refuse a write when a table lost more than ``share`` of its rows
+    since the last run (or was emptied): most likely a bad edit or a truncated read."""
+    for kind in pc.tables:
+        before = len(old.records.get(kind, []))
+        after = len(records_of(parsed)[kind])
+        if before and (after == 0 or (before - after) / before > share):
+            raise GuardError(pc.title, (
+                f"the {kind} table would go from {before} to {after} rows "
+                f"(more than {share:.0%} removed); refusing to write. Check the page, "
+                "then run with --accept-removals if this is intended"))
+
+
+def check_units(title: str, current: str, text: str, *, allowed: bool) -> tuple[str, ...]:
+    """The last check before a translatable page is written: with unit changes not
+    ``allowed``, the new text has every unit of the current one, word for word, and every
+    marker once (``parse`` left out the edits that would change one; this refuses the
+    page if anything slipped through, rather than outdate translations). Returns the
+    units the edit changes (none unless unit changes are allowed)."""
+    if not translatable(current):
+        return ()
+    changed = tuple(changed_units(current, text))
+    if changed and not allowed:
+        raise TableError(title, f"the edit would change translation units "
+                         f"{unit_list(changed)}; refusing to write the page (a bug: "
+                         "please report it)")
+    return changed
+
+
+def duplicate_problems(out: Planned) -> list[Problem]:
+    """Two registry rows with one key (``North America``, ``North-America``) are a
+    problem, never merged: the summary counts both, their status page is left."""
+    counts = Counter(h.key for h in out.hubs)
+    first = {h.key: (h, page) for h, page in zip(out.hubs, out.hub_sources, strict=True)}
+    # Duplicates within one page are reported by the parser, with their rows.
+    pages_of: dict[str, set[str]] = {}
+    for hub, page in zip(out.hubs, out.hub_sources, strict=True):
+        pages_of.setdefault(hub.key, set()).add(page)
+    return [Problem(page, Kind.HUBS, None, hub.name,
+                    f"hub key {key!r} appears {counts[key]} times in the registry "
+                    f"(pages {', '.join(sorted(pages_of[key]))}): its status page is "
+                    "not edited until one row is renamed")
+            for key, (hub, page) in first.items()
+            if counts[key] > 1 and len(pages_of[key]) > 1]
