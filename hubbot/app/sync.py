@@ -102,6 +102,14 @@ class Sync:
             gc.set_threshold(*before)
 
     def _run(self) -> RunReport:
+        """The run, top to bottom (as archivebot's ``PageArchiver.run``): may it edit at
+        all (the state readable, and writable) → what moved (revisions; a person's revert
+        in them holds the page) → nothing moved and nothing owed: done, quietly → read
+        what moved (everything with a report page or a trigger) → plan the source pages,
+        then the derived pages they affect, then the data page → the reviewed change? →
+        the shutoff page says run? → save, page by page (``Applier._one``: the decision
+        for one page) → answer the trigger page → the report page → what is still owed →
+        the state."""
         cfg = self.config
         report = RunReport()
         state = self.store.load()
@@ -114,14 +122,9 @@ class Sync:
         find_reverts(cfg, self.backend, revisions, state, report, self.log)
         trigger, dirty = self._trigger(revisions, state)
         if not self.force and trigger is None and is_quiet(cfg, revisions, state):
-            report.quiet = True
-            report.notes += [f"{t}: held: {h.describe(self.backend.revision_label)}"
-                             for t, h in state.holds().items()]
-            if dirty or (report.reverts and self.mode is not Mode.DRY_RUN):
-                self.store.save(state)  # a hold found on a page no content moved on too
-            return report
-        # The status page reports every page's outcome and problems: with one, a run
-        # that reads anything reads everything (in the same one batched request).
+            return self._quiet(report, state, dirty)
+        # The report page tells every page's outcome and problems: with one, a run that
+        # reads anything reads everything (in the same one batched request).
         full = self.force or trigger is not None or not state.pages or \
             bool(cfg.status_page)
         wanted = titles if full else to_read(cfg, self.planner.derived_titles(), revisions,
@@ -160,6 +163,16 @@ class Sync:
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
             self.store.save(new_state)
+        return report
+
+    def _quiet(self, report: RunReport, state: State, dirty: bool) -> RunReport:
+        """A run that found nothing to do: the holds are told; the state is written only
+        when a hold was found (or the trigger page's check changed it)."""
+        report.quiet = True
+        report.notes += [f"{t}: held: {h.describe(self.backend.revision_label)}"
+                         for t, h in state.holds().items()]
+        if dirty or (report.reverts and self.mode is not Mode.DRY_RUN):
+            self.store.save(state)  # a hold found on a page no content moved on too
         return report
 
     def _data_page(self, pages: dict[str, PageText], planned: Planned, report: RunReport,
