@@ -53,3 +53,27 @@ def test_the_cores_internal_signals_are_hubbot_errors_not_value_errors():
         read_options("sort=newst", Kind.EVENTS)
     for exc in (bad_date.value, bad_option.value):
         assert isinstance(exc, errors.HubbotError) and not isinstance(exc, ValueError)
+
+
+def test_the_backends_own_question_comes_first_and_the_callers_only_without_one(wiki):  # noqa: F811
+    """``Backend.confirm`` (on a wiki: pywikibot's diff and choice) answers before the
+    caller's ``Confirm``; the files backend has none (None), so the caller asks."""
+    from hubbot.app.config import load_config
+    from hubbot.app.model import Mode, Outcome
+    from hubbot.app.sync import Sync
+    from tests.support import TODAY, Recorder
+
+    class Asking(Recorder):
+        def confirm(self, title, diff, summary, *, old="", new=""):
+            asked_backend.append(title)
+            return "n"
+
+    asked_backend: list[str] = []
+    asked_caller: list[str] = []
+    config = load_config(wiki / "hubbot.toml")
+    backend = Asking(wiki / "pages")
+    report = Sync(config, backend, mode=Mode.INTERACTIVE, today=TODAY,
+                  confirm=lambda t, *a, **k: asked_caller.append(t) or "y").run()
+    assert asked_backend and not asked_caller and backend.saves == []
+    assert all(p.outcome in (Outcome.DECLINED, Outcome.UNCHANGED) for p in report.pages)
+    assert Recorder(wiki / "pages").confirm("Hubs", "", "") is None
