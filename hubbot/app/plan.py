@@ -155,11 +155,11 @@ class Planner:
                                                "the hub registry could not be read safely"))
                 continue
             hp = next((h for h in self.config.hub_pages if h.title == title), None)
-            plan = attempt(title, pages[title], report, partial(
-                self.plan_hub_page, hp, pages[title], out.hubs, out.derived_changes)
-                if hp is not None else partial(
-                self.plan_summary, title, pages[title], out.hubs, out.derived_changes,
-                out.unreadable_hub_rows))
+            make = (partial(self.plan_hub_page, hp, pages[title], out.hubs,
+                            out.derived_changes) if hp is not None else
+                    partial(self.plan_summary, title, pages[title], out.hubs,
+                            out.derived_changes, out.unreadable_hub_rows))
+            plan = attempt(title, pages[title], report, make)
             if plan is not None:
                 out.plans.append(plan)
 
