@@ -434,7 +434,7 @@ class WikiBackend:
                      result.get("newtimestamp"))
 
     def confirm(self, title: str, diff: str, summary: str, *, old: str = "",
-                new: str = "") -> str | None:
+                new: str = "") -> str:
         """Interactive mode against a wiki, the pywikibot way: ``showDiff`` of the page,
         the summary, and ``input_choice`` (y/n/a/q)."""
         import pywikibot
