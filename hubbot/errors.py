@@ -15,6 +15,13 @@ The exit code says who must act:
 
 Users see one line per error (``str(exc)``); bugs get a traceback and exit 5. Page-level
 errors never stop the other pages of a run; they make it exit 1.
+
+The family reaches down into the core: it raises ``RegionError``, ``TableError`` and
+``TemplateError`` (page errors) itself, and its internal signals (``DateParseError``,
+``OptionError``, ``RegionProblem``) derive from ``HubbotError``, so no layer translates
+another's errors. A page's error becomes its result in one place per phase
+(``hubbot.app.plan.attempt`` while planning, ``Applier._one`` while saving); every other
+error reaches ``hubbot.cli.main``, which tells it and exits with its code.
 """
 
 from __future__ import annotations
