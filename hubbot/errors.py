@@ -9,10 +9,19 @@ The exit code says who must act:
 - 2 ``EXIT_USAGE``: usage or configuration error, including state, lock and config files
   that cannot be read or written, found before the first edit: the operator must act;
 - 3 ``EXIT_STOPPED``: stopped on purpose (shutoff page, another run holds the lock);
-- 4 ``EXIT_CREDENTIALS``: login failed or the pywikibot user config is missing.
+- 4 ``EXIT_CREDENTIALS``: login failed or the pywikibot user config is missing;
+- 5 ``EXIT_BUG``: a bug in hubbot (an exception that is not a ``HubbotError``): the
+  traceback is printed; report it. Never the code of a page failure.
 
-Users see one line per error (``str(exc)``); bugs (anything not a ``HubbotError``) get a
-traceback. Page-level errors never stop the other pages of a run; they make it exit 1.
+Users see one line per error (``str(exc)``); bugs get a traceback and exit 5. Page-level
+errors never stop the other pages of a run; they make it exit 1.
+
+The family reaches down into the core: it raises ``RegionError``, ``TableError`` and
+``TemplateError`` (page errors) itself, and its internal signals (``DateParseError``,
+``OptionError``, ``RegionProblem``) derive from ``HubbotError``, so no layer translates
+another's errors. A page's error becomes its result in one place per phase
+(``hubbot.app.plan.attempt`` while planning, ``Applier._one`` while saving); every other
+error reaches ``hubbot.cli.main``, which tells it and exits with its code.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ EXIT_PAGE_FAILED = 1
 EXIT_USAGE = 2
 EXIT_STOPPED = 3
 EXIT_CREDENTIALS = 4
+EXIT_BUG = 5
 
 
 class HubbotError(Exception):
@@ -67,20 +77,32 @@ class LockedError(StoppedError):
 
 
 class PageError(HubbotError):
-    """Something wrong with one page; the run goes on with the others and exits 1."""
+    """Something wrong with one page; the run goes on with the others and exits 1.
+
+    Raised from the core up: ``page`` is the title where the raiser knows it, "" where it
+    does not (the core below a page: a region, a template); the page's result is named by
+    the save decision that handles it (``hubbot.app.apply``), which uses ``message``."""
 
     def __init__(self, page: str, message: str) -> None:
         self.page = page
         self.message = message
-        super().__init__(f"{page}: {message}")
+        super().__init__(f"{page}: {message}" if page else message)
 
 
 class RegionError(PageError):
-    """A bot-owned region's markers are missing, unbalanced or duplicated."""
+    """A bot-owned region's markers are missing, unbalanced or duplicated (raised by the
+    core's ``render_page``, ``find_region`` and ``splice_status``)."""
 
 
 class TableError(PageError):
-    """A table in a bot-owned region cannot be written safely (e.g. not closed)."""
+    """A table in a bot-owned region cannot be written safely (not closed; rows that
+    would be lost; translation units that would change): raised by the core's render and
+    the planner's last check."""
+
+
+class TemplateError(PageError):
+    """The page has no call of the template hubbot writes there (``{{Hub status}}``, the
+    summary's), or more than one: hubbot will not guess (raised by the core)."""
 
 
 class GuardError(PageError):

@@ -186,3 +186,29 @@ def test_state_that_cannot_be_written_exits_2_before_any_edit(wiki):  # noqa: F8
                        str(wiki / "pages"))
     assert code == 2 and "state" in err and "Traceback" not in err
     assert (wiki / "pages" / "Hubs.wikitext").read_text() == before
+
+
+def test_a_bug_exits_5_with_its_traceback_not_as_a_page_failure(wiki, monkeypatch):  # noqa: F811
+    from hubbot.app.plan import Planner
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("planted bug")
+
+    monkeypatch.setattr(Planner, "plan_sources", bug)
+    code, out, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                         str(wiki / "pages"), "--log-format", "json")
+    assert code == 5
+    assert err.startswith("Traceback (most recent call last):")
+    assert "ZeroDivisionError: planted bug" in err
+    assert err.splitlines()[-1].startswith("hubbot: error: a bug in hubbot (ZeroDivisionError)")
+    last = json.loads(out.splitlines()[-1])
+    assert last["kind"] == "error" and last["exit_code"] == 5
+
+
+def test_a_page_failure_still_exits_1_without_a_traceback(wiki):  # noqa: F811
+    page = wiki / "pages" / "Hubs.wikitext"
+    page.write_text(page.read_text().replace("<!-- hubbot:events end -->", ""))
+    code, out, err = run("sync", "--config", str(wiki / "hubbot.toml"), "--pages-dir",
+                         str(wiki / "pages"))
+    assert code == 1 and "Traceback" not in err
+    assert "Hubs: failed: events region: region end marker missing" in out

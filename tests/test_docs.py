@@ -60,13 +60,15 @@ def test_documented_exit_codes_match_the_code():
     from hubbot import errors
 
     table = dict(re.findall(r"^\| (\d) \| ([^|]+) \|", README, re.MULTILINE))
-    assert set(table) == {"0", "1", "2", "3", "4"}
+    assert set(table) == {"0", "1", "2", "3", "4", "5"}
     assert errors.ConfigError.exit_code == 2 and errors.ShutoffError.exit_code == 3
     assert errors.StorageError.exit_code == 2 and errors.LoginError.exit_code == 4
     assert errors.PageSkippedError.exit_code == 1  # raised, but reported as opted out
     assert "nobots" in table["0"] and "login" in table["4"]
     assert errors.LockedError.exit_code == 3 and errors.PageError.exit_code == 1
     assert "shutoff" in table["3"] and "lock" in table["3"]
+    assert errors.EXIT_BUG == 5 and "bug" in table["5"] and "traceback" in table["5"]
+    assert "5" in errors.__doc__ and "EXIT_BUG" in errors.__doc__
 
 
 def test_jobs_yaml_runs_a_documented_command():
@@ -76,3 +78,9 @@ def test_jobs_yaml_runs_a_documented_command():
     code, out, _ = run([words[0], "--help"])
     assert code == 0 and all(w in out for w in words[1:] if w.startswith("--"))
     assert "emails: onfailure" in jobs and "schedule:" in jobs
+
+
+def test_the_bot_documentation_page_tells_the_exit_codes():
+    page = (REPO / "wikitemplates" / "Hubbot documentation.wikitext").read_text(
+        encoding="utf-8")
+    assert "exit code" in page and "5 a bug in hubbot" in page and "1 a page failed" in page

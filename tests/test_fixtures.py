@@ -13,7 +13,8 @@ import pytest
 
 from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json
 from hubbot.core.read import RowKind, parse_page
-from hubbot.core.write import RenderRefused, render_page
+from hubbot.core.write import render_page
+from hubbot.errors import RegionError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
@@ -106,7 +107,7 @@ def test_render_matches_golden_output(case):
     golden = case / "expected.wikitext"
     if parsed.region_errors:
         assert not golden.exists()
-        with pytest.raises(RenderRefused):
+        with pytest.raises(RegionError):
             render_page(parsed)
         return
     out = render_page(parsed)

@@ -17,7 +17,8 @@ import pytest
 from hubbot.app.plan import _as_state, records_of
 from hubbot.core.read import parse_page
 from hubbot.core.records import Kind
-from hubbot.core.write import RenderRefused, render_page, written_records
+from hubbot.core.write import render_page, written_records
+from hubbot.errors import PageError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -46,7 +47,7 @@ def compare(text: str, title: str = "Hubs", context_year: int | None = None) -> 
                                 allow_unit_changes=allow, default_options=options)
             try:
                 new = render_page(parsed)
-            except RenderRefused:
+            except PageError:
                 continue
             if new == text:
                 continue

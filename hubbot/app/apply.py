@@ -96,6 +96,14 @@ class Applier:
             report.pages.append(self._one(plan, report, state))
 
     def _one(self, plan: Plan, report: RunReport, state: State) -> PageResult:
+        """The save decision for one page, top to bottom (as archivebot's
+        ``PageArchiver.run``): held since a person reverted hubbot? → anything to change?
+        → may the bot edit the page? → a dry run only shows it → asked (interactive) →
+        save, a conflict re-planned once, then made sure no human edit was replaced.
+        This is the one place a page's error becomes its result: opted out → skipped,
+        ``-simulate`` → would save (simulated), any other → failed (after a save made:
+        left owed for the next run). An exception that is not a ``HubbotError`` is a bug
+        and stops the run."""
         hold = held(state, plan.title)
         if hold is not None:
             return self._held(plan, hold, state)
@@ -109,24 +117,39 @@ class Applier:
         diff = unified_diff(plan.title, plan.page.text, plan.new_text, self._label(plan.page.revid))
         result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff, summary=plan.summary,
                             base_revid=plan.page.revid, new_text=plan.new_text)
-        if not plan.page.editable:
-            result.outcome = Outcome.SKIPPED
-            result.message = plan.page.not_editable_reason or "not editable"
+        try:
+            if not plan.page.editable:
+                raise PageSkippedError(plan.title, plan.page.not_editable_reason or
+                                       "not editable")
             if self.mode is Mode.DRY_RUN:
                 return result
-            record(state, plan.title, plan.state)
-        elif self.mode is Mode.DRY_RUN:
-            return result
-        elif self.quit:
-            result.outcome, result.message = Outcome.DECLINED, "not asked (quit)"
-        elif self._ask(plan, diff) != "y":
-            result.outcome = Outcome.DECLINED
-            result.message = "quit asked" if self.quit else ""
-        else:
-            self.log(f"saving {plan.title}")
-            self._save(plan, result, report, state)
+            if self.quit:
+                result.outcome, result.message = Outcome.DECLINED, "not asked (quit)"
+            elif self._ask(plan, diff) != "y":
+                result.outcome = Outcome.DECLINED
+                result.message = "quit asked" if self.quit else ""
+            else:
+                self.log(f"saving {plan.title}")
+                self._save(plan, result, report, state)
+        except HubbotError as exc:
+            self._error(plan, result, exc, state)
         self._commit(state)
         return result
+
+    def _error(self, plan: Plan, result: PageResult, exc: HubbotError, state: State
+               ) -> None:
+        """The page's error as its result."""
+        reason = exc.message if isinstance(exc, PageError) else str(exc)
+        if result.outcome is Outcome.SAVED:  # our save stands; the state has it owed
+            result.outcome, result.message = Outcome.FAILED, reason + "; left for the next run"
+        elif isinstance(exc, PageSkippedError):  # opts out: reported, not failed
+            result.outcome, result.message = Outcome.SKIPPED, reason
+            if self.mode is not Mode.DRY_RUN:
+                record(state, plan.title, plan.state)
+        elif isinstance(exc, SimulatedSaveError):  # everything ran but the save
+            result.outcome, result.simulated = Outcome.WOULD_SAVE, True
+        else:
+            result.outcome, result.message = Outcome.FAILED, reason
 
     def _held(self, plan: Plan, hold: Hold, state: State) -> PageResult:
         """A page a person reverted hubbot on: no edit in any mode, and said so. What is
@@ -141,8 +164,12 @@ class Applier:
     def _ask(self, plan: Plan, diff: str) -> str:
         if self.approve_all:
             return "y"
-        answer = (self.confirm or (lambda *a, **k: "n"))(
-            plan.title, diff, plan.summary, old=plan.page.text, new=plan.new_text)
+        # the backend's own question first (on a wiki: pywikibot's diff and choice)
+        answer = self.backend.confirm(plan.title, diff, plan.summary, old=plan.page.text,
+                                      new=plan.new_text)
+        if answer is None:
+            answer = (self.confirm or (lambda *a, **k: "n"))(
+                plan.title, diff, plan.summary, old=plan.page.text, new=plan.new_text)
         if answer == "a":
             self.approve_all, answer = True, "y"
         if answer == "q":
@@ -151,79 +178,56 @@ class Applier:
 
     def _save(self, plan: Plan, result: PageResult, report: RunReport,
               state: State) -> None:
+        """Save the plan; on a conflict, re-plan on a fresh read and save once more."""
         page, text = plan.page, plan.new_text
-        for attempt in (1, 2):
-            try:
-                saved = self.backend.save(page, text, plan.summary)
-            except EditConflictError as exc:
-                if attempt == 2 or plan.rebuild is None:
-                    result.outcome = Outcome.FAILED
-                    result.message = (f"{exc.message}; still conflicting after a retry, "
-                                      "left for the next run")
-                    return
-                fresh = self.backend.fetch([plan.title])[plan.title]
-                try:
-                    text, records = plan.rebuild(fresh)
-                except PageError as err:
-                    result.outcome, result.message = Outcome.FAILED, err.message
-                    return
-                plan.state = PageState(fresh.revid, records if records is not None
-                                       else plan.state.records)
-                page = fresh
-                if text == fresh.text:
-                    result.outcome = Outcome.UNCHANGED
-                    result.message = "someone else made the change first"
-                    record(state, plan.title, plan.state)
-                    return
-                result.diff = unified_diff(plan.title, fresh.text, text, self._label(fresh.revid))
-                continue
-            except PageSkippedError as exc:
-                result.outcome, result.message = Outcome.SKIPPED, exc.message
+        try:
+            saved = self.backend.save(page, text, plan.summary)
+        except EditConflictError as exc:
+            if plan.rebuild is None:
+                raise _still_conflicting(exc) from None
+            page = self.backend.fetch([plan.title])[plan.title]
+            text, records = plan.rebuild(page)
+            plan.state = PageState(page.revid, records if records is not None
+                                   else plan.state.records)
+            if text == page.text:
+                result.outcome = Outcome.UNCHANGED
+                result.message = "someone else made the change first"
                 record(state, plan.title, plan.state)
                 return
-            except SimulatedSaveError:
-                result.outcome, result.simulated = Outcome.WOULD_SAVE, True
-                return
-            except PageError as exc:
-                result.outcome, result.message = Outcome.FAILED, exc.message
-                return
-            except HubbotError as exc:
-                result.outcome, result.message = Outcome.FAILED, str(exc)
-                return
-            self._saved(plan, page, text, saved, result, report, state)
-            return
+            result.diff = unified_diff(plan.title, page.text, text, self._label(page.revid))
+            try:
+                saved = self.backend.save(page, text, plan.summary)
+            except EditConflictError as again:
+                raise _still_conflicting(again) from None
+        self._saved(plan, page, text, saved, result, report, state)
 
     def _saved(self, plan: Plan, page: PageText, text: str, saved: Saved | None,
                result: PageResult, report: RunReport, state: State) -> None:
-        """Record a save, after making sure it did not replace a human's edit."""
+        """Record a save, after making sure it did not replace a human's edit. Until that
+        is sure, the state has the save and the page owed (an error then leaves it so)."""
         if saved is None:  # MediaWiki found nothing to change
             result.outcome, result.message = Outcome.UNCHANGED, "no change needed"
             record(state, plan.title, PageState(page.revid, plan.state.records))
             return
-        result.outcome, result.revid = Outcome.SAVED, saved.revid
-        result.revision = self.backend.revision_label(saved.revid)
-        records = plan.state.records
         # The text this save replaced: a person's revision with it again is a revert.
         before = text_sha1(page.text) if plan.watched else None
-        try:
-            for _ in range(FOLLOW_UPS):
-                if saved.parent is None or saved.parent == page.revid or plan.rebuild is None:
-                    break
-                report.human_edits_kept += 1
-                page, text, saved, records = self._reapply(plan, saved, text, records)
-                result.revid = saved.revid
-                result.revision = self.backend.revision_label(saved.revid)
-            else:
-                raise PageError(plan.title, "edited by others during every re-application")
-        except HubbotError as exc:
-            result.outcome = Outcome.FAILED
-            result.message = (exc.message if isinstance(exc, PageError) else str(exc)) + \
-                "; left for the next run"
-            record(state, plan.title, PageState(saved.revid, plan.state.records, owed=True),
+        records = plan.state.records
+        for follow_up in range(FOLLOW_UPS + 1):
+            result.outcome, result.revid = Outcome.SAVED, saved.revid
+            result.revision = self.backend.revision_label(saved.revid)
+            # (the last re-application is not looked at: hubbot stops re-applying there)
+            done = follow_up < FOLLOW_UPS and (saved.parent is None or
+                                               saved.parent == page.revid or
+                                               plan.rebuild is None)
+            record(state, plan.title, PageState(saved.revid, records if done else
+                                                plan.state.records, owed=not done),
                    saved=LastSave(saved.revid, before) if before else None)
-            return
-        record(state, plan.title, PageState(saved.revid, records),
-               saved=LastSave(saved.revid, before) if before else None)
+            if done:
+                return
+            if follow_up == FOLLOW_UPS:
+                raise PageError(plan.title, "edited by others during every re-application")
+            report.human_edits_kept += 1
+            page, text, saved, records = self._reapply(plan, saved, text, records)
 
     def _reapply(self, plan: Plan, saved: Saved, ours: str, records: Records
                  ) -> tuple[PageText, str, Saved, Records]:
@@ -254,6 +258,11 @@ class Applier:
         if saved is None:
             return Saved(base.revid or 0, base.revid, base.timestamp)
         return saved
+
+
+def _still_conflicting(exc: EditConflictError) -> EditConflictError:
+    return EditConflictError(exc.page, f"{exc.message}; still conflicting after a retry, "
+                             "left for the next run")
 
 
 def save_on_latest(backend: Backend, page: PageText, build: Callable[[str], str],

@@ -36,10 +36,7 @@ def run_sync(config: Config, options: SyncOptions, *, confirm: Confirm | None = 
     if options.review_page is not None and options.mode is not Mode.DRY_RUN:
         raise UsageError("--review-page goes with --dry-run")
     with session(config, options.where, lock=options.mode is not Mode.DRY_RUN) as backend:
-        simulate = bool(getattr(backend, "simulate", False))
-        if options.mode is Mode.INTERACTIVE:
-            # against a wiki: pywikibot's own diff and question (WikiBackend.confirm)
-            confirm = getattr(backend, "confirm", None) or confirm
+        simulate = backend.simulate
         report = Sync(config, backend, mode=options.mode, today=options.today,
                       confirm=confirm, log=log,
                       # a review plans every page (as its approved run will): a quiet

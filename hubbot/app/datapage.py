@@ -31,7 +31,9 @@ def data_sources(config: Config, plans: Sequence[Plan], state: State) -> list[So
     """The records of every source page: those planned in this run from the revision
     read (the records of the text to be written, which are those of the text read:
     hubbot only orders rows and restyles dates), the others as the state keeps them."""
-    planned = {p.title: p for p in plans if not p.derived}
+    planned: dict[str, Plan] = {}
+    for p in plans:  # source pages are planned first: a status page never replaces one
+        planned.setdefault(p.title, p)
     out = []
     for pc in config.pages:
         plan = planned.get(pc.title)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from hubbot.app.config import Config, HubPageConfig, PageConfig
@@ -28,10 +29,9 @@ from hubbot.core.hubtemplates import render_hub_status, render_summary
 from hubbot.core.pages import PageText
 from hubbot.core.read import ParsedPage, parse_page
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
-from hubbot.core.templates import TemplateAmbiguous, TemplateMissing
 from hubbot.core.units import changed_units, translatable, unit_list
-from hubbot.core.write import MarkersBroken, TableUnwritable, render_page, written_records
-from hubbot.errors import GuardError, PageError, RegionError, TableError
+from hubbot.core.write import render_page, written_records
+from hubbot.errors import GuardError, PageError, TableError
 
 
 def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -74,6 +74,21 @@ class Planned:
     unreadable_hub_rows: int = 0  # registry rows that gave no record: counts uncertain
 
 
+def attempt(title: str, page: PageText, report: RunReport, make: Callable[[], Plan], *,
+            missing: str | None = "page does not exist") -> Plan | None:
+    """``make()``'s plan, or None when the page cannot be planned: it does not exist
+    (``missing`` says so; None: ``make`` does), or a ``PageError``; the page's result is
+    then "failed", with the reason. Planning's one place for a page's error; the save
+    decision (``Applier``) has the other."""
+    try:
+        if missing is not None and not page.exists:
+            raise PageError(title, missing)
+        return make()
+    except PageError as exc:
+        report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
+        return None
+
+
 class Planner:
     """Plans one run's edits from the pages read and the state of the last run."""
 
@@ -99,21 +114,6 @@ class Planner:
                           allow_unit_changes=self.allows_unit_changes(pc),
                           default_options=self.config.table_options)
 
-    def guard(self, pc: PageConfig, parsed: ParsedPage, old: PageState | None) -> None:
-        """Refuse a write when a table lost more than the allowed share of its rows since
-        the last run (or was emptied): most likely a bad edit or a truncated read."""
-        if old is None or self.accept_removals:
-            return
-        share = self.config.max_removal_share
-        for kind in pc.tables:
-            before = len(old.records.get(kind, []))
-            after = len(records_of(parsed)[kind])
-            if before and (after == 0 or (before - after) / before > share):
-                raise GuardError(pc.title, (
-                    f"the {kind} table would go from {before} to {after} rows "
-                    f"(more than {share:.0%} removed); refusing to write. Check the page, "
-                    "then run with --accept-removals if this is intended"))
-
     def plan_sources(self, pages: dict[str, PageText], state: State, report: RunReport
                      ) -> Planned:
         """Plan the source pages among ``pages`` (a page not read is not planned: it has
@@ -121,14 +121,14 @@ class Planner:
         together or not at all (``Sync`` sees to it), so ``hubs`` is the whole registry
         whenever a status page is planned."""
         out = Planned()
-        failed_sources: set[str] = set()
-        for pc in self.config.pages:
-            if pc.title in pages:
-                self._plan_one_source(pc, pages[pc.title], state, report, out,
-                                      failed_sources)
-        out.registry_ok = not any(Kind.HUBS in pc.tables and pc.title in failed_sources
-                                  for pc in self.config.pages)
-        report.problems.extend(self._duplicate_problems(out))
+        for pc in (pc for pc in self.config.pages if pc.title in pages):
+            plan = attempt(pc.title, pages[pc.title], report, partial(
+                self._plan_one_source, pc, pages[pc.title], state, report, out))
+            if plan is not None:
+                out.plans.append(plan)
+            elif Kind.HUBS in pc.tables:
+                out.registry_ok = False
+        report.problems.extend(duplicate_problems(out))
         pending = [change_from_json(c) for c in state.pending_changes]
         out.derived_changes = list(dict.fromkeys(pending + report.changes))
         return out
@@ -147,14 +147,24 @@ class Planner:
         """Plan the status pages (those in ``only``; all when it is None). Their texts
         must be in ``pages`` unless the registry could not be read (then each fails
         without being read)."""
-        self._plan_derived(pages, report, out, only)
+        for title in self.derived_titles():
+            if only is not None and title not in only:
+                continue
+            if not out.registry_ok:
+                report.pages.append(PageResult(title, Outcome.FAILED,
+                                               "the hub registry could not be read safely"))
+                continue
+            hp = next((h for h in self.config.hub_pages if h.title == title), None)
+            make = (partial(self.plan_hub_page, hp, pages[title], out.hubs,
+                            out.derived_changes) if hp is not None else
+                    partial(self.plan_summary, title, pages[title], out.hubs,
+                            out.derived_changes, out.unreadable_hub_rows))
+            plan = attempt(title, pages[title], report, make)
+            if plan is not None:
+                out.plans.append(plan)
 
     def _plan_one_source(self, pc: PageConfig, page: PageText, state: State,
-                         report: RunReport, out: Planned, failed: set[str]) -> None:
-        if not page.exists:
-            report.pages.append(PageResult(pc.title, Outcome.FAILED, "page does not exist"))
-            failed.add(pc.title)
-            return
+                         report: RunReport, out: Planned) -> Plan:
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
         report.notices.extend(parsed.notices)
@@ -174,64 +184,47 @@ class Planner:
         out.hubs.extend(parsed.hubs)
         out.unreadable_hub_rows += parsed.unreadable_rows(Kind.HUBS)
         out.hub_sources.extend(pc.title for _ in parsed.hubs)
-        try:
-            plan = self.plan_source(pc, page, old, report.changes, parsed)
-            out.plans.append(plan)
-            if plan.units_changed:
-                report.units_changed[pc.title] = list(plan.units_changed)
-                report.notices.append(notice(
-                    pc.title, "page", None, "",
-                    f"this edit changes translation units {unit_list(plan.units_changed)}"
-                    " (allowed): their translations are outdated until the page is "
-                    "marked for translation"))
-        except PageError as exc:
-            report.pages.append(PageResult(pc.title, Outcome.FAILED, exc.message))
-            if isinstance(exc, GuardError) or Kind.HUBS in pc.tables:
-                failed.add(pc.title)
+        plan = self.plan_source(pc, page, old, report.changes, parsed)
+        if plan.units_changed:
+            report.units_changed[pc.title] = list(plan.units_changed)
+            report.notices.append(notice(
+                pc.title, "page", None, "",
+                f"this edit changes translation units {unit_list(plan.units_changed)}"
+                " (allowed): their translations are outdated until the page is "
+                "marked for translation"))
+        return plan
 
     def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
                     changes: list[Change], parsed: ParsedPage) -> Plan:
-        def new_text_of(parsed_page: ParsedPage, current: str) -> tuple[str, tuple[str, ...]]:
-            """The new text and the translation units it changes (allowed ones)."""
-            try:
-                text = render_page(parsed_page)
-            except MarkersBroken as exc:
-                raise RegionError(pc.title, str(exc)) from None
-            except TableUnwritable as exc:
-                raise TableError(pc.title, str(exc)) from None
-            if text == current:
-                return text, ()
-            self.guard(pc, parsed_page, old)
-            return text, self.check_units(pc, current, text)
-
-        def rebuild(fresh: PageText) -> tuple[str, Records]:
-            reparsed = self.parse(pc, fresh)
-            text = new_text_of(reparsed, fresh.text)[0]
-            return text, self._saved_records(pc, fresh, text, reparsed)
-
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback,
                             how=parsed.option_effects())
-        text, units = new_text_of(parsed, page.text)
+        text, units = self.new_text(pc, parsed, page.text, old)
         records = self._saved_records(pc, page, text, parsed) if self.records else {}
-        return Plan(pc.title, page, text, summary, PageState(page.revid, records), rebuild,
-                    units_changed=units)
+        return Plan(pc.title, page, text, summary, PageState(page.revid, records),
+                    partial(self._rebuild, pc, old), units_changed=units)
 
-    def check_units(self, pc: PageConfig, current: str, text: str) -> tuple[str, ...]:
-        """The last check before a translatable page is written: with unit changes not
-        allowed, the new text has every unit of the current one, word for word, and
-        every marker once (``parse`` left out the edits that would change one; this
-        refuses the page if anything slipped through, rather than outdate translations).
-        Returns the units the edit changes (none unless unit changes are allowed)."""
-        if not translatable(current):
-            return ()
-        changed = tuple(changed_units(current, text))
-        if changed and not self.allows_unit_changes(pc):
-            raise TableError(pc.title, f"the edit would change translation units "
-                             f"{unit_list(changed)}; refusing to write the page (a bug: "
-                             "please report it)")
-        return changed
+    def new_text(self, pc: PageConfig, parsed: ParsedPage, current: str,
+                 old: PageState | None) -> tuple[str, tuple[str, ...]]:
+        """The text to write and the translation units it changes (allowed ones): the
+        page rendered; when that changes it, refused if a table lost too many rows since
+        the last run (``guard``) or a translation unit would change (``check_units``)."""
+        text = render_page(parsed)
+        if text == current:
+            return text, ()
+        if old is not None and not self.accept_removals:
+            guard(pc, parsed, old, self.config.max_removal_share)
+        return text, check_units(pc.title, current, text,
+                                 allowed=self.allows_unit_changes(pc))
+
+    def _rebuild(self, pc: PageConfig, old: PageState | None, fresh: PageText
+                 ) -> tuple[str, Records]:
+        """The plan again on a fresh text (after a conflict, or a human edit found after
+        the save): its new text and records."""
+        reparsed = self.parse(pc, fresh)
+        text = self.new_text(pc, reparsed, fresh.text, old)[0]
+        return text, self._saved_records(pc, fresh, text, reparsed)
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> Records:
@@ -253,48 +246,6 @@ class Planner:
         equal)."""
         return records_of(self.parse(pc, PageText(title, text, None)))
 
-    @staticmethod
-    def _duplicate_problems(out: Planned) -> list[Problem]:
-        """Two registry rows with one key (``North America``, ``North-America``) are a
-        problem, never merged: the summary counts both, their status page is left."""
-        counts = Counter(h.key for h in out.hubs)
-        first = {h.key: (h, page) for h, page in zip(out.hubs, out.hub_sources, strict=True)}
-        # Duplicates within one page are reported by the parser, with their rows.
-        pages_of: dict[str, set[str]] = {}
-        for hub, page in zip(out.hubs, out.hub_sources, strict=True):
-            pages_of.setdefault(hub.key, set()).add(page)
-        return [Problem(page, Kind.HUBS, None, hub.name,
-                        f"hub key {key!r} appears {counts[key]} times in the registry "
-                        f"(pages {', '.join(sorted(pages_of[key]))}): its status page is "
-                        "not edited until one row is renamed")
-                for key, (hub, page) in first.items()
-                if counts[key] > 1 and len(pages_of[key]) > 1]
-
-    def _plan_derived(self, pages: dict[str, PageText], report: RunReport,
-                      out: Planned, only: Collection[str] | None = None) -> None:
-        cfg = self.config
-        for title in self.derived_titles():
-            if only is not None and title not in only:
-                continue
-            if not out.registry_ok:
-                report.pages.append(PageResult(title, Outcome.FAILED,
-                                               "the hub registry could not be read safely"))
-                continue
-            if not pages[title].exists:
-                report.pages.append(PageResult(title, Outcome.FAILED, "page does not exist"))
-                continue
-            try:
-                hp = next((h for h in cfg.hub_pages if h.title == title), None)
-                plan = (self.plan_hub_page(hp, pages[title], out.hubs, out.derived_changes)
-                        if hp is not None else
-                        self.plan_summary(title, pages[title], out.hubs,
-                                          out.derived_changes, out.unreadable_hub_rows))
-            except PageError as exc:
-                report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
-                continue
-            plan.derived = True
-            out.plans.append(plan)
-
     def plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: list[Hub],
                       changes: list[Change]) -> Plan:
         found = [h for h in hubs if h.key == hp.hub]
@@ -306,15 +257,8 @@ class Planner:
         hub, template = found[0], self.config.status_template
 
         def build(fresh: PageText) -> tuple[str, None]:
-            try:
-                return render_hub_status(fresh.text, hub, template=template,
-                                         today=self.today), None
-            except TemplateMissing:
-                raise PageError(hp.title, f"no {{{{{template}}}}} on the page; not "
-                                "editing") from None
-            except TemplateAmbiguous:
-                raise PageError(hp.title, f"{{{{{template}}}}} appears more than once; "
-                                "not editing") from None
+            return render_hub_status(fresh.text, hub, template=template,
+                                     today=self.today), None
 
         mine = [c for c in changes if c.key == hub.key and c.about_hub]
         summary = summarize(mine, prefix=self.config.summary_prefix,
@@ -331,15 +275,57 @@ class Planner:
         template = self.config.summary_template
 
         def build(fresh: PageText) -> tuple[str, None]:
-            try:
-                return render_summary(fresh.text, ordered, template=template,
-                                      last_change=last_change, today=self.today,
-                                      unreadable_rows=unreadable_rows), None
-            except (TemplateMissing, TemplateAmbiguous) as exc:
-                raise PageError(title, f"{{{{{template}}}}}: "
-                                f"{exc or 'missing or ambiguous'}; not editing") from None
+            return render_summary(fresh.text, ordered, template=template,
+                                  last_change=last_change, today=self.today,
+                                  unreadable_rows=unreadable_rows), None
 
         hub_changes = [c for c in changes if c.about_hub]
         summary = summarize(hub_changes, prefix=self.config.summary_prefix,
                             fallback="update hub counts")
         return Plan(title, page, build(page)[0], summary, PageState(page.revid), build)
+
+
+def guard(pc: PageConfig, parsed: ParsedPage, old: PageState, share: float) -> None:
+    """The removal guard: refuse a write when a table lost more than ``share`` of its rows
+    since the last run (or was emptied): most likely a bad edit or a truncated read."""
+    for kind in pc.tables:
+        before = len(old.records.get(kind, []))
+        after = len(records_of(parsed)[kind])
+        if before and (after == 0 or (before - after) / before > share):
+            raise GuardError(pc.title, (
+                f"the {kind} table would go from {before} to {after} rows "
+                f"(more than {share:.0%} removed); refusing to write. Check the page, "
+                "then run with --accept-removals if this is intended"))
+
+
+def check_units(title: str, current: str, text: str, *, allowed: bool) -> tuple[str, ...]:
+    """The last check before a translatable page is written: with unit changes not
+    ``allowed``, the new text has every unit of the current one, word for word, and every
+    marker once (``parse`` left out the edits that would change one; this refuses the
+    page if anything slipped through, rather than outdate translations). Returns the
+    units the edit changes (none unless unit changes are allowed)."""
+    if not translatable(current):
+        return ()
+    changed = tuple(changed_units(current, text))
+    if changed and not allowed:
+        raise TableError(title, f"the edit would change translation units "
+                         f"{unit_list(changed)}; refusing to write the page (a bug: "
+                         "please report it)")
+    return changed
+
+
+def duplicate_problems(out: Planned) -> list[Problem]:
+    """Two registry rows with one key (``North America``, ``North-America``) are a
+    problem, never merged: the summary counts both, their status page is left."""
+    counts = Counter(h.key for h in out.hubs)
+    first = {h.key: (h, page) for h, page in zip(out.hubs, out.hub_sources, strict=True)}
+    # Duplicates within one page are reported by the parser, with their rows.
+    pages_of: dict[str, set[str]] = {}
+    for hub, page in zip(out.hubs, out.hub_sources, strict=True):
+        pages_of.setdefault(hub.key, set()).add(page)
+    return [Problem(page, Kind.HUBS, None, hub.name,
+                    f"hub key {key!r} appears {counts[key]} times in the registry "
+                    f"(pages {', '.join(sorted(pages_of[key]))}): its status page is "
+                    "not edited until one row is renamed")
+            for key, (hub, page) in first.items()
+            if counts[key] > 1 and len(pages_of[key]) > 1]

@@ -17,7 +17,6 @@ from hubbot.app.model import Outcome, Plan, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.core.changes import plain_summary
 from hubbot.core.pages import PageText
-from hubbot.core.regions import RegionProblem
 from hubbot.core.statuspage import (
     HeldLine,
     PageLine,
@@ -27,7 +26,6 @@ from hubbot.core.statuspage import (
     splice_status,
 )
 from hubbot.core.units import translatable
-from hubbot.errors import PageError
 
 
 def remember_first_seen(state: State, report: RunReport, today: date) -> dict[str, str]:
@@ -86,7 +84,7 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
                      now: datetime, today: date,
                      label: Callable[[int], str] = "r{}".format) -> Plan:
     """The status page's planned edit (no change when only the time would move). Raises
-    ``PageError`` when the page has no status region."""
+    ``RegionError`` when the page has no usable status region."""
     title = config.status_page or ""
     seen = remember_first_seen(state, report, today)
     body = render_status_page(
@@ -99,13 +97,10 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
         options=report.options)
 
     def build(fresh: PageText) -> tuple[str, None]:
-        try:
-            new = splice_status(fresh.text, body, config.markers)
-        except RegionProblem as exc:
-            raise PageError(title, f"{exc}; not editing") from None
+        new = splice_status(fresh.text, body, config.markers)
         return (fresh.text if same_content(fresh.text, new) else new), None
 
     summary = plain_summary(f"{config.summary_prefix}: status: {outcome_line(report)}; "
                             f"{len(report.problems)} problems")
     return Plan(title, page, build(page)[0], summary, PageState(page.revid), build,
-                derived=True, watched=False)
+                watched=False)

@@ -1,7 +1,9 @@
-"""What sync needs from a wiki, and the offline backend that reads/writes files.
+"""What sync needs from a wiki: the ``Backend`` protocol, what a save returns, and the
+``{{bots}}``/``{{nobots}}`` rule for backends that cannot ask pywikibot.
 
-``Backend`` is a Protocol: ``hubbot.backends.wiki.WikiBackend`` (pywikibot) and ``FilesBackend``
-(a directory of ``.wikitext`` files) implement it. Sync only ever talks to this interface.
+``Backend`` is a Protocol: ``hubbot.backends.wiki.WikiBackend`` (pywikibot) and
+``hubbot.backends.files.FilesBackend`` (a directory of ``.wikitext`` files, offline)
+implement it. Sync only ever talks to this interface.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ class Saved:
 
 class Backend(Protocol):
     """The wiki, as sync sees it. Every method may raise ``hubbot.errors.WikiError``."""
+
+    #: The account edits are made as ("" where the wiki has not said yet): a revert of
+    #: its edits holds the page.
+    username: str
+    #: Pywikibot's ``-simulate``: every save and creation raises ``SimulatedSaveError``
+    #: after everything up to it ran; nothing is written, the state file neither.
+    simulate: bool
 
     def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
         """Latest revision of each title, batched (one API request per 500 titles for
@@ -56,6 +65,14 @@ class Backend(Protocol):
         conflict, ``PageSkippedError`` if the page opts out (nobots, protection),
         ``PageError`` / ``WikiError`` on other failures.
         """
+        ...
+
+    def confirm(self, title: str, diff: str, summary: str, *, old: str = "",
+                new: str = "") -> str | None:
+        """The backend's own question before a save in an interactive run: ``"y"``,
+        ``"n"``, ``"a"`` (all) or ``"q"`` (quit); None when it has none (the files
+        backend), and the caller's ``Confirm`` asks instead. On a wiki: pywikibot's diff
+        of ``old`` and ``new`` and its ``input_choice``."""
         ...
 
     def history(self, title: str, *,

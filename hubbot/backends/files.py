@@ -116,6 +116,11 @@ class FilesBackend:
         revid = self._read(page.title)[0].revid
         return Saved(revid or 0, page.revid)
 
+    def confirm(self, title: str, diff: str, summary: str, *, old: str = "",
+                new: str = "") -> str | None:
+        """No question of its own: the caller's ``Confirm`` asks."""
+        return None
+
     def create_page(self, title: str, text: str, summary: str) -> int | None:
         """Create ``title`` (used by ``hubbot templates install`` only: sync never
         creates pages). An existing page is an edit conflict: it appeared since it was

@@ -4,8 +4,9 @@ Exit codes (who must act): 0 all done (pages that opt out with nobots or protect
 pages held since a person reverted hubbot there, are reported, not failed); 1 a page failed (API error, conflict after a retry, broken markers,
 guard); 2 usage, configuration, state or lock file error, found before the first edit;
 3 stopped on purpose (shutoff page, another run holds the lock); 4 login failed or no
-pywikibot user config. Every failure is told in one place (``Output.error``): one line on
-stderr, and one JSON line on stdout with --log-format json; bugs print a traceback.
+pywikibot user config; 5 a bug in hubbot (any exception not a ``HubbotError``: its
+traceback is printed, report it). Every failure is told in one place (``Output.error``):
+one line on stderr, and one JSON line on stdout with --log-format json.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import contextlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import IO
@@ -39,7 +41,7 @@ from hubbot.core.codec import (
     table_to_json,
 )
 from hubbot.core.read import parse_page
-from hubbot.errors import EXIT_USAGE, HubbotError, UsageError
+from hubbot.errors import EXIT_BUG, EXIT_USAGE, HubbotError, UsageError
 
 
 def _today(value: str | None) -> date:
@@ -266,6 +268,11 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
     except KeyboardInterrupt:
         out.error("interrupted", exit_code=130, kind="KeyboardInterrupt")
         return 130
+    except Exception as exc:  # a bug: its traceback, and a code no failure has
+        traceback.print_exc(file=stderr)
+        out.error(f"a bug in hubbot ({type(exc).__name__}): please report it with the "
+                  "traceback above", exit_code=EXIT_BUG, kind=type(exc).__name__)
+        return EXIT_BUG
 
 
 def run() -> None:

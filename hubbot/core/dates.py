@@ -25,6 +25,7 @@ from datetime import date
 
 from hubbot.core.options import DateStyle
 from hubbot.core.records import DateSpan, Precision
+from hubbot.errors import HubbotError
 
 __all__ = ["MONTHS", "DateParseError", "format_date", "parse_date"]
 
@@ -36,8 +37,9 @@ _MONTH_NUM["sept"] = 9
 _MON = r"(?P<{n}>" + "|".join(sorted(_MONTH_NUM, key=len, reverse=True)) + r")\.?"
 
 
-class DateParseError(ValueError):
-    """The text is not a date hubbot understands; the message is the short reason."""
+class DateParseError(HubbotError):
+    """The text is not a date hubbot understands; the message is the short reason (a
+    signal inside the core, which always catches it)."""
 
 
 def _mon(name: str) -> str:
@@ -126,7 +128,7 @@ def _span(start: date, end: date | None, inferred: bool) -> DateSpan:
 def parse_date(text: str, context_year: int | None = None) -> DateSpan:
     """Parse a date or range; ``context_year`` fills in dates written without a year.
 
-    Raises ``DateParseError`` (a ``ValueError``) with a short reason when the text is
+    Raises ``DateParseError`` with a short reason when the text is
     not a date, names a day that does not exist, or ends before it starts.
     """
     s = _clean(text)

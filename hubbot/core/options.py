@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hubbot.core.records import Kind
+from hubbot.errors import HubbotError
 
 __all__ = ["DEFAULTS", "WORDS", "DateStyle", "OptionError", "Sort", "TableOptions", "read_options",
            "resolve"]
@@ -90,8 +91,9 @@ DEFAULTS: dict[Kind, TableOptions] = {
 }
 
 
-class OptionError(ValueError):
-    """Option words hubbot does not know; the message names each bad word."""
+class OptionError(HubbotError):
+    """Option words hubbot does not know; the message names each bad word (caught by the
+    page's parse, a problem there, and by the config, a ``ConfigError`` there)."""
 
 
 _SPACED_EQUALS = re.compile(r"\s*=\s*")

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from hubbot.errors import RegionError
+
 __all__ = ["DEFAULT_END_MARKER", "DEFAULT_START_MARKER", "Markers", "Region", "RegionProblem",
            "find_region", "marker_pattern", "near_miss_markers", "start_pattern"]
 
@@ -49,8 +51,12 @@ class Region:
     options: str = ""  # the words after the start marker's name, as written
 
 
-class RegionProblem(ValueError):
-    """The region's markers are unusable; the message is the problem's reason."""
+class RegionProblem(RegionError):
+    """The region's markers are unusable; the message is the problem's reason (the page
+    is not known here)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("", message)
 
 
 @lru_cache(maxsize=64)

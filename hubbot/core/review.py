@@ -18,7 +18,8 @@ import mwparserfromhell
 
 from hubbot.core.escape import escape_param, escape_pre
 from hubbot.core.pages import HistoryEntry
-from hubbot.core.templates import TemplateMissing, find_template
+from hubbot.core.templates import find_template
+from hubbot.errors import TemplateError
 
 __all__ = ["REVIEW_TEMPLATE", "TRIGGER_TEMPLATE", "UNITS_ALLOWED", "UNITS_PARAM", "PlannedEdit",
            "ReviewState", "approving_edit", "format_revisions", "parse_revisions", "read_release",
@@ -126,7 +127,7 @@ def read_review(text: str) -> ReviewState | None:
     """The review template's values, None if the page has none (or more than one)."""
     try:
         tpl = find_template(mwparserfromhell.parse(text), REVIEW_TEMPLATE)
-    except (TemplateMissing, ValueError):
+    except TemplateError:
         return None
 
     def get(name: str) -> str:
@@ -165,7 +166,7 @@ def read_release(text: str) -> list[str]:
     or ``all``), as written; none without the template or the parameter."""
     try:
         tpl = find_template(mwparserfromhell.parse(text), TRIGGER_TEMPLATE)
-    except (TemplateMissing, ValueError):
+    except TemplateError:
         return []
     if not tpl.has("release"):
         return []
@@ -179,7 +180,7 @@ def render_trigger_answer(text: str, *, status: str, when: str, result: str) -> 
     code = mwparserfromhell.parse(text)
     try:
         tpl = find_template(code, TRIGGER_TEMPLATE)
-    except (TemplateMissing, ValueError):
+    except TemplateError:
         return (text.rstrip("\n") + f"\n{{{{{TRIGGER_TEMPLATE}|status={status}|run={when}"
                 f"|result={escape_param(result)}}}}}\n")
     for name, value in (("status", status), ("run", when), ("result", escape_param(result))):

@@ -183,9 +183,11 @@ def same_content(old: str, new: str) -> bool:
 
 def splice_status(page_text: str, body: str, markers: Markers | None = None) -> str:
     """``page_text`` with its status region holding ``body``; every other byte stays.
-    Raises ``RegionProblem`` when the page has no usable status region."""
+    Raises ``RegionProblem`` (a ``hubbot.errors.RegionError``) when the page has no
+    usable status region."""
     region = find_region(page_text, STATUS_REGION, markers)
     if region is None:
         start, end = (markers or Markers()).pair(STATUS_REGION)
-        raise RegionProblem(f"no status region: put {start} and {end} on the page")
+        raise RegionProblem(f"no status region: put {start} and {end} on the page; not "
+                            "editing")
     return page_text[:region.inner_start] + "\n" + body + page_text[region.inner_end:]

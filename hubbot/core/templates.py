@@ -11,16 +11,24 @@ import re
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
+from hubbot.errors import TemplateError
+
 __all__ = ["TemplateAmbiguous", "TemplateMissing", "find_template",
            "normalize_template_name"]
 
 
-class TemplateMissing(ValueError):
+class TemplateMissing(TemplateError):
     """The page has no call of the template."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__("", message)
 
-class TemplateAmbiguous(ValueError):
+
+class TemplateAmbiguous(TemplateError):
     """The page calls the template more than once: hubbot will not guess which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("", message)
 
 
 def normalize_template_name(name: str) -> str:
@@ -38,7 +46,8 @@ def find_template(code: Wikicode, template: str) -> Template:
     calls = [t for t in code.filter_templates(recursive=True)
              if normalize_template_name(str(t.name)) == want]
     if not calls:
-        raise TemplateMissing(f"no {{{{{template}}}}} on the page")
+        raise TemplateMissing(f"no {{{{{template}}}}} on the page; not editing")
     if len(calls) > 1:
-        raise TemplateAmbiguous(f"{{{{{template}}}}} appears {len(calls)} times")
+        raise TemplateAmbiguous(f"{{{{{template}}}}} appears {len(calls)} times; not "
+                                "editing")
     return calls[0]

@@ -17,9 +17,6 @@ do), so ``order`` and ``dateedits`` are public modules the reading stage imports
 """
 
 from hubbot.core.write._render import (
-    MarkersBroken,
-    RenderRefused,
-    TableUnwritable,
     render_page,
     render_table,
     written_records,
@@ -30,9 +27,6 @@ from hubbot.core.write.order import SORT_KEYS, plan_order
 __all__ = [
     "SORT_KEYS",
     "DateEdit",
-    "MarkersBroken",
-    "RenderRefused",
-    "TableUnwritable",
     "plan_date_edits",
     "plan_order",
     "render_page",

@@ -19,25 +19,12 @@ from hubbot.core.read.rows import DATA_KINDS, ParsedTable
 from hubbot.core.records import Event, Hub, Interview, Kind
 from hubbot.core.write.dateedits import DateEdit
 from hubbot.core.write.order import SORT_KEYS, plan_order
+from hubbot.errors import RegionError, TableError
 
 if TYPE_CHECKING:
     from hubbot.core.read import ParsedPage
 
-__all__ = ["MarkersBroken", "RenderRefused", "TableUnwritable", "render_page", "render_table",
-           "written_records"]
-
-
-class RenderRefused(ValueError):
-    """The page must not be written. The message is one line naming the reason."""
-
-
-class MarkersBroken(RenderRefused):
-    """A region's markers are missing, duplicated or out of order."""
-
-
-class TableUnwritable(RenderRefused):
-    """A table in a region cannot be written safely (not closed; or a bug that would
-    lose or double a row: refused rather than lose data)."""
+__all__ = ["render_page", "render_table", "written_records"]
 
 
 def _row_end(pt: ParsedTable, i: int) -> int:
@@ -71,13 +58,13 @@ def render_table(text: str, pt: ParsedTable) -> str:
     """The table's new wikitext, from its ``{|`` to its ``|}``."""
     table = pt.table
     if not table.closed:
-        raise TableUnwritable(f"the {pt.kind} table is not closed with |}}")
+        raise TableError("", f"the {pt.kind} table is not closed with |}}")
     if not table.rows:
         return text[table.start:table.end]
     chunks = _chunks(text, pt)
     order = pt.order if pt.order is not None else plan_order(pt, "")[0]
     if sorted(order) != list(range(len(chunks))):  # a bug, never a user error
-        raise TableUnwritable(f"{pt.kind} table: rows would be lost or doubled")
+        raise TableError("", f"{pt.kind} table: rows would be lost or doubled")
     newline = "\r\n" if "\r\n" in text[table.start:table.end] else "\n"
     out = []
     for position, index in enumerate(order):
@@ -95,14 +82,16 @@ def render_table(text: str, pt: ParsedTable) -> str:
 def render_page(parsed: ParsedPage) -> str:
     """The page with every table inside a bot-owned region normalized.
 
-    Raises ``MarkersBroken`` when a region's markers are broken (missing end marker,
-    markers twice...) and ``TableUnwritable`` when a table in a region cannot be written:
+    Raises ``RegionError`` when a region's markers are broken (missing end marker,
+    markers twice...) and ``TableError`` when a table in a region cannot be written (not
+    closed; or a bug that would lose or double a row: refused rather than lose data):
     no output for the page.
     Tables outside regions are read but never written.
     """
     if parsed.region_errors:
         name, reason = sorted(parsed.region_errors.items())[0]
-        raise MarkersBroken(f"{name} region: {reason}; refusing to write the page")
+        raise RegionError(parsed.title, f"{name} region: {reason}; refusing to write "
+                          "the page")
     text = parsed.text
     out = []
     pos = 0
