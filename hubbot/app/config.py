@@ -88,7 +88,7 @@ class Config:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     # extra status words: normalized text -> stage ([status.aliases] "On pause" = "paused")
     stage_aliases: Mapping[str, Stage] = field(default_factory=dict)
-    status_page: str | None = None  # the on-wiki report of the last run
+    report_page: str | None = None  # the on-wiki report of the last run ([report_page] title)
     docs_page: str | None = None  # the bot's documentation page, linked from summaries
     operator: str | None = None  # who runs the bot, as the documentation page names them
     # wiki-wide default options per table kind ([options] events = "sort=newest"); the
@@ -96,7 +96,7 @@ class Config:
     table_options: Mapping[Kind, Mapping[str, str]] = field(default_factory=dict)
     data_page: str | None = None  # the JSON page of every record (Module:Hubs/data.json)
     # "parameters": hubbot writes the status templates' parameters; "module": the
-    # templates read the data page through Module:Hubs, hubbot edits no status page
+    # templates read the data page through Module:Hubs, hubbot edits no derived page
     status_mode: str = "parameters"
 
     @property
@@ -114,8 +114,8 @@ class Config:
             titles.append(self.shutoff_page)
         if self.review.trigger_page:
             titles.append(self.review.trigger_page)
-        if self.status_page:
-            titles.append(self.status_page)
+        if self.report_page:
+            titles.append(self.report_page)
         if self.data_page:
             titles.append(self.data_page)
         return list(dict.fromkeys(titles))
@@ -124,7 +124,7 @@ class Config:
         """Pages whose revisions decide whether anything changed (not the shutoff or
         trigger page)."""
         return [t for t in self.all_titles()
-                if t not in (self.shutoff_page, self.review.trigger_page, self.status_page,
+                if t not in (self.shutoff_page, self.review.trigger_page, self.report_page,
                              self.data_page)]
 
 
@@ -262,7 +262,7 @@ def load_config(path: Path | str) -> Config:
         url=url,
         review=review_cfg,
         stage_aliases=_aliases(status.get("aliases", {}), where),
-        **_status_page(table(data, "status_page", where), titles, where),
+        **_report_page(data, titles, where),
         table_options=_table_options(table(data, "options", where), where),
         **_data_page(table(data, "data_page", where), status, titles, where),
     )
@@ -303,15 +303,22 @@ def _data_page(table: dict[str, Any], status: dict[str, Any], titles: list[str],
     return {"data_page": title, "status_mode": mode}
 
 
-def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:
-    out = {"status_page": string(table, "title", where),
-           "docs_page": string(table, "docs_page", where)}
-    for key, title in out.items():
+def _report_page(data: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:
+    """``[report_page]``: hubbot's own report page and documentation page. The section's
+    old name ``[status_page]`` is still read; a file with both is a ``ConfigError``."""
+    if "report_page" in data and "status_page" in data:
+        raise ConfigError(f"{where}: [report_page] and [status_page] both given: "
+                          "[status_page] is the old name of [report_page]; keep one")
+    key = "status_page" if "status_page" in data else "report_page"
+    section = table(data, key, where)
+    out = {"report_page": string(section, "title", where),
+           "docs_page": string(section, "docs_page", where)}
+    for name, title in out.items():
         if title is not None:
-            check_title(title, f"{where}: [status_page] {key}")
-    if out["status_page"] in titles:
-        raise ConfigError(f"{where}: [status_page] title must not be a content page")
-    return out | {"operator": string(table, "operator", where)}
+            check_title(title, f"{where}: [{key}] {'title' if name == 'report_page' else name}")
+    if out["report_page"] in titles:
+        raise ConfigError(f"{where}: [{key}] title must not be a content page")
+    return out | {"operator": string(section, "operator", where)}
 
 
 def _aliases(raw: object, where: str) -> dict[str, Stage]:

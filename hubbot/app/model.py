@@ -247,7 +247,7 @@ class Plan:
     summary: str
     state: PageState  # what to remember once this page is done
     rebuild: Rebuild | None = None
-    derived: bool = False  # a status page (built from the registry), not a source page
+    derived: bool = False  # a derived page or the report page, not a source page
     watched: bool = True  # a person's revert of this edit holds the page (not: the report)
     units_changed: tuple[str, ...] = ()  # translation units the edit changes (allowed)
 

@@ -60,10 +60,10 @@ def post_review(config: Config, backend: Backend, report: RunReport, *, today: d
     ``units_allowed``: the dry run was planned with translation unit changes allowed
     (the review says so, and applying it plans the same way)."""
     title = _review_page(config, page_title)
-    # The status page is the run's report, not part of the change: the approved run
+    # The report page is the run's report, not part of the change: the approved run
     # writes its own (``Sync._check_review`` compares the planned edits without it).
     edits = [PlannedEdit(p.title, p.base_revid, p.new_text, p.summary, p.diff)
-             for p in report.pages if p.new_text and p.title != config.status_page]
+             for p in report.pages if p.new_text and p.title != config.report_page]
     rid = review_id(edits)
     revisions = {t: report.revisions.get(t) for t in config.content_titles()}
     text = render_review(rid=rid, edits=edits, revisions=revisions,

@@ -30,8 +30,8 @@ from hubbot.app.model import (
     RunReport,
 )
 from hubbot.app.plan import Planned, Planner, change_to_json
+from hubbot.app.reportpage import plan_report_page, release_hint
 from hubbot.app.state import Hold, State, StateStore
-from hubbot.app.statusreport import plan_status_page, release_hint
 from hubbot.app.trigger import answer_trigger, release_on_wiki, trigger_request
 from hubbot.backends.base import Backend
 from hubbot.core.codec import hub_to_json
@@ -124,7 +124,7 @@ class Sync:
         # The status page reports every page's outcome and problems: with one, a run
         # that reads anything reads everything (in the same one batched request).
         full = self.force or trigger is not None or not state.pages or \
-            bool(cfg.status_page)
+            bool(cfg.report_page)
         wanted = titles if full else self._to_read(revisions, state)
         pages = self.backend.fetch(wanted)
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
@@ -155,7 +155,7 @@ class Sync:
             answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
                                                                   ""),
                            report, new_state, now=self.now, released=released)
-        self._status_page(pages, report, new_state)
+        self._report_page(pages, report, new_state)
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
             self.store.save(new_state)
@@ -180,20 +180,20 @@ class Sync:
             report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
             return []
 
-    def _status_page(self, pages: dict[str, PageText], report: RunReport,
+    def _report_page(self, pages: dict[str, PageText], report: RunReport,
                      state: State) -> None:
         """The on-wiki report, last: it tells what the other pages' saves did."""
-        title = self.config.status_page
+        title = self.config.report_page
         if not title:
             return
         page = pages.get(title) or self.backend.fetch([title])[title]
         if not page.exists:
-            report.pages.append(PageResult(title, Outcome.FAILED, "the status page does "
+            report.pages.append(PageResult(title, Outcome.FAILED, "the report page does "
                                            "not exist: create it once with the status "
                                            "region markers; hubbot never creates pages"))
             return
         try:
-            plan = plan_status_page(self.config, page, report, state, now=self.now,
+            plan = plan_report_page(self.config, page, report, state, now=self.now,
                                     today=self.today, label=self.backend.revision_label)
         except PageError as exc:
             report.pages.append(PageResult(title, Outcome.FAILED, exc.message))
