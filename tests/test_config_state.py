@@ -96,6 +96,27 @@ def test_a_report_page_that_is_a_content_page_names_the_section_as_written(tmp_p
         load_config(path)
 
 
+def test_closed_sets_in_the_config_are_read_as_their_enums(tmp_path):
+    from hubbot.app.config import StatusMode, Translate
+    from hubbot.core.records import Kind
+
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD.replace('tables = ["events"]', 'tables = ["events", "hubs"]\n'
+                                 'translate = "allow"')
+                    + '[status]\nmode = "module"\n[data_page]\ntitle = "Module:Hubs/data.json"\n')
+    cfg = load_config(path)
+    (page,) = cfg.pages
+    assert page.tables == (Kind.EVENTS, Kind.HUBS)
+    assert all(type(k) is Kind for k in page.tables)
+    assert page.translate is Translate.ALLOW and page.allow_unit_changes
+    assert cfg.status_mode is StatusMode.MODULE and not cfg.writes_derived_pages
+    default = tmp_path / "d.toml"
+    default.write_text(GOOD)
+    cfg = load_config(default)
+    assert cfg.pages[0].translate is Translate.KEEP and not cfg.pages[0].allow_unit_changes
+    assert cfg.status_mode is StatusMode.PARAMETERS and cfg.writes_derived_pages
+
+
 def test_shipped_configs_load():
     from pathlib import Path
 

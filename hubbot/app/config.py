@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,24 @@ from hubbot.core.vocabulary import parse_aliases
 from hubbot.errors import ConfigError
 
 TABLE_KINDS = tuple(Kind)
-TRANSLATE = ("keep", "allow")  # may a scheduled run change a page's translation units?
+
+
+class Translate(StrEnum):
+    """``[[pages]] translate``: may a scheduled run change the page's translation units?"""
+
+    # no edit changes the text of a translation unit (a date inside a unit is left as
+    # written, a table that is one unit keeps its order)
+    KEEP = "keep"
+    ALLOW = "allow"  # they may
+
+
+class StatusMode(StrEnum):
+    """``[status] mode``: where the ``{{Hub status}}`` and ``{{Hubs summary}}`` templates
+    get their values."""
+
+    PARAMETERS = "parameters"  # hubbot writes their parameters on the derived pages
+    # the templates read the data page through Module:Hubs: hubbot edits no derived page
+    MODULE = "module"
 
 
 @dataclass(frozen=True)
@@ -36,15 +54,13 @@ class PageConfig:
     """A source page and the tables it holds."""
 
     title: str
-    tables: tuple[str, ...]
+    tables: tuple[Kind, ...]
     context_year: int | None = None
-    # "keep": no edit changes the text of a translation unit (a date inside a unit is
-    # left as written, a table that is one unit keeps its order); "allow": they may.
-    translate: str = "keep"
+    translate: Translate = Translate.KEEP
 
     @property
     def allow_unit_changes(self) -> bool:
-        return self.translate == "allow"
+        return self.translate is Translate.ALLOW
 
 
 @dataclass(frozen=True)
@@ -95,18 +111,17 @@ class Config:
     # options in a table's start marker win
     table_options: Mapping[Kind, Mapping[str, str]] = field(default_factory=dict)
     data_page: str | None = None  # the JSON page of every record (Module:Hubs/data.json)
-    # "parameters": hubbot writes the status templates' parameters; "module": the
-    # templates read the data page through Module:Hubs, hubbot edits no derived page
-    status_mode: str = "parameters"
+    status_mode: StatusMode = StatusMode.PARAMETERS
 
     @property
-    def writes_status_templates(self) -> bool:
-        return self.status_mode == "parameters"
+    def writes_derived_pages(self) -> bool:
+        """hubbot edits the hub pages and the summary (not in ``module`` mode)."""
+        return self.status_mode is StatusMode.PARAMETERS
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
         titles = [p.title for p in self.pages]
-        if self.writes_status_templates:
+        if self.writes_derived_pages:
             titles += [h.title for h in self.hub_pages]
             if self.summary_page:
                 titles.append(self.summary_page)
@@ -148,13 +163,14 @@ def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
         year = entry.get("context_year")
         if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2200):
             raise ConfigError(f"{here} ({title}): context_year must be a year")
-        translate = entry.get("translate", "keep")
-        if translate not in TRANSLATE:
+        translate = entry.get("translate", Translate.KEEP)
+        if translate not in tuple(Translate):
             raise ConfigError(f"{here} ({title}): translate must be \"keep\" or \"allow\"")
         extra = set(entry) - {"title", "tables", "context_year", "translate"}
         if extra:
             raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
-        pages.append(PageConfig(check_title(title, here), tuple(tables), year, translate))
+        pages.append(PageConfig(check_title(title, here), tuple(Kind(t) for t in tables), year,
+                                Translate(translate)))
     return pages
 
 
@@ -284,9 +300,6 @@ def _table_options(section: dict[str, Any], where: str) -> dict[Kind, dict[str, 
     return out
 
 
-STATUS_MODES = ("parameters", "module")
-
-
 def _data_page(table: dict[str, Any], status: dict[str, Any], titles: list[str],
                where: str) -> dict[str, Any]:
     title = string(table, "title", where)
@@ -294,13 +307,13 @@ def _data_page(table: dict[str, Any], status: dict[str, Any], titles: list[str],
         check_title(title, f"{where}: [data_page] title")
         if title in titles:
             raise ConfigError(f"{where}: [data_page] title must not be a content page")
-    mode = string(status, "mode", where, "parameters") or "parameters"
-    if mode not in STATUS_MODES:
-        raise ConfigError(f"{where}: [status] mode must be one of {', '.join(STATUS_MODES)}")
-    if mode == "module" and title is None:
+    mode = string(status, "mode", where, StatusMode.PARAMETERS) or StatusMode.PARAMETERS
+    if mode not in tuple(StatusMode):
+        raise ConfigError(f"{where}: [status] mode must be one of {', '.join(StatusMode)}")
+    if mode == StatusMode.MODULE and title is None:
         raise ConfigError(f"{where}: [status] mode = \"module\" needs a [data_page] title "
                           "(the templates read the data page)")
-    return {"data_page": title, "status_mode": mode}
+    return {"data_page": title, "status_mode": StatusMode(mode)}
 
 
 def _report_page(data: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:

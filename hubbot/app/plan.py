@@ -141,7 +141,7 @@ class Planner:
         """The pages built from the registry: hub status pages, then the summary (none
         when the templates read the data page instead: ``[status] mode = "module"``)."""
         cfg = self.config
-        if not cfg.writes_status_templates:
+        if not cfg.writes_derived_pages:
             return []
         return [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
                                                      if cfg.summary_page else [])

@@ -25,6 +25,7 @@ from pathlib import Path
 from hubbot.app.config import Config
 from hubbot.backends.base import Backend
 from hubbot.backends.files import filename_to_title
+from hubbot.core.records import Kind
 from hubbot.errors import HubbotError, PageSkippedError, UsageError
 
 #: The folder shipped with hubbot (a checkout or an editable install).
@@ -75,9 +76,9 @@ def docs_values(config: Config) -> dict[str, str]:
     rc = config.review
     bot = config.username or (config.docs_page or "").removeprefix("User:").split("/")[0] \
         or "hubbot"
-    kinds = {"events": "the events table", "hubs": "the hub registry table",
-             "interviews": "the interviews table"}
-    lines = [f"* [[{pc.title}]]: " + " and ".join(kinds.get(str(k), f"the {k} table")
+    kinds = {Kind.EVENTS: "the events table", Kind.HUBS: "the hub registry table",
+             Kind.INTERVIEWS: "the interviews table"}
+    lines = [f"* [[{pc.title}]]: " + " and ".join(kinds.get(k, f"the {k} table")
                                                  for k in pc.tables)
              + " between its hubbot markers (sorted, dates in one style)"
              for pc in config.pages]
