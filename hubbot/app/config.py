@@ -88,6 +88,8 @@ class Config:
     family: str | None
     code: str | None
     pages: tuple[PageConfig, ...]
+    # The derived pages, built from the registry: each hub page's {{Hub status}} and the
+    # summary page's {{Hubs summary}}.
     hub_pages: tuple[HubPageConfig, ...] = ()
     status_template: str = "Hub status"
     summary_page: str | None = None
