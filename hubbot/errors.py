@@ -91,7 +91,7 @@ class PageError(HubbotError):
 
 class RegionError(PageError):
     """A bot-owned region's markers are missing, unbalanced or duplicated (raised by the
-    core's ``render_page``, ``find_region`` and ``splice_status``)."""
+    core's ``render_page``, ``find_region`` and ``splice_report``)."""
 
 
 class TableError(PageError):

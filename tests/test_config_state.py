@@ -61,6 +61,62 @@ def test_good_config_resolves_paths_against_its_folder(tmp_path):
     assert cfg.state_path == tmp_path / "hubbot-state.json"
 
 
+REPORT = '\n[{section}]\ntitle = "User:Hubbot/Status"\ndocs_page = "User:Hubbot"\n' \
+         'operator = "User:Someone"\n'
+
+
+@pytest.mark.parametrize("section", ["report_page", "status_page"])
+def test_the_report_page_section_is_read_under_its_name_and_its_old_one(tmp_path, section):
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD + REPORT.format(section=section))
+    cfg = load_config(path)
+    assert (cfg.report_page, cfg.docs_page, cfg.operator) == \
+        ("User:Hubbot/Status", "User:Hubbot", "User:Someone")
+    assert cfg.report_page in cfg.all_titles()
+    assert cfg.report_page not in cfg.content_titles()
+
+
+def test_the_report_page_section_given_under_both_names_is_a_config_error(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD + REPORT.format(section="report_page")
+                    + REPORT.format(section="status_page"))
+    with pytest.raises(ConfigError) as exc:
+        load_config(path)
+    message = str(exc.value)
+    assert "[report_page]" in message and "[status_page]" in message
+    assert str(path) in message and "\n" not in message and exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize("section", ["report_page", "status_page"])
+def test_a_report_page_that_is_a_content_page_names_the_section_as_written(tmp_path,
+                                                                           section):
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD + f'\n[{section}]\ntitle = "Hubs"\n')
+    with pytest.raises(ConfigError, match=rf"\[{section}\] title must not be a content"):
+        load_config(path)
+
+
+def test_closed_sets_in_the_config_are_read_as_their_enums(tmp_path):
+    from hubbot.app.config import StatusMode, Translate
+    from hubbot.core.records import Kind
+
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD.replace('tables = ["events"]', 'tables = ["events", "hubs"]\n'
+                                 'translate = "allow"')
+                    + '[status]\nmode = "module"\n[data_page]\ntitle = "Module:Hubs/data.json"\n')
+    cfg = load_config(path)
+    (page,) = cfg.pages
+    assert page.tables == (Kind.EVENTS, Kind.HUBS)
+    assert all(type(k) is Kind for k in page.tables)
+    assert page.translate is Translate.ALLOW and page.allow_unit_changes
+    assert cfg.status_mode is StatusMode.MODULE and not cfg.writes_derived_pages
+    default = tmp_path / "d.toml"
+    default.write_text(GOOD)
+    cfg = load_config(default)
+    assert cfg.pages[0].translate is Translate.KEEP and not cfg.pages[0].allow_unit_changes
+    assert cfg.status_mode is StatusMode.PARAMETERS and cfg.writes_derived_pages
+
+
 def test_shipped_configs_load():
     from pathlib import Path
 

@@ -144,7 +144,7 @@ def test_a_missing_data_page_fails_and_is_never_created(wiki):
     assert not (wiki / "pages" / "Module%3AHubs%2Fdata.json.wikitext").exists()
 
 
-def test_module_mode_edits_no_status_page(site):
+def test_module_mode_edits_no_derived_page(site):
     config = site / "hubbot.toml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "[status]", '[status]\nmode = "module"'), encoding="utf-8")

@@ -14,7 +14,7 @@ from hubbot.core.options import OptionError, read_options
 from hubbot.core.read import parse_page
 from hubbot.core.records import Hub, HubType, Kind, Stage
 from hubbot.core.regions import RegionProblem, find_region
-from hubbot.core.statuspage import splice_status
+from hubbot.core.reportpage import splice_report
 from hubbot.core.templates import TemplateAmbiguous, TemplateMissing
 from hubbot.core.write import render_page
 from tests.support import HUBS
@@ -34,7 +34,7 @@ def test_errors_below_a_page_are_page_errors_without_a_title():
     with pytest.raises(RegionProblem) as region:
         find_region("<!-- hubbot:events start -->", "events")
     with pytest.raises(errors.RegionError):
-        splice_status("no markers", "x")
+        splice_report("no markers", "x")
     hub = Hub("earthub", "EARTHub", frozenset({HubType.THEMATIC}), Stage.PAUSED, "Paused")
     with pytest.raises(TemplateMissing) as missing:
         render_hub_status("no template", hub, today=date(2026, 11, 24))

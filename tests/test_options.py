@@ -255,7 +255,7 @@ def test_the_on_wiki_review_and_the_report_page_show_the_options(wiki):
     config = (wiki / "hubbot.toml").read_text()
     (wiki / "hubbot.toml").write_text(
         config + '\n[review]\npage = "User:Hubbot/Review"\napprovers = ["Ann"]\n'
-        '\n[status_page]\ntitle = "User:Hubbot/Status"\n')
+        '\n[report_page]\ntitle = "User:Hubbot/Status"\n')
     write(wiki, "User:Hubbot/Review", "reviews\n")
     write(wiki, "User:Hubbot/Status", "<!-- hubbot:status start -->\n"
                                       "<!-- hubbot:status end -->\n")

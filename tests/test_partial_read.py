@@ -177,7 +177,7 @@ def test_one_changed_events_page_is_the_only_content_page_read(tmp_path):
     assert len(report.not_read) == len(config.content_titles()) - 1
 
 
-def test_a_changed_status_page_is_read_with_the_registry(tmp_path):
+def test_a_changed_derived_page_is_read_with_the_registry(tmp_path):
     work = make_copy(tmp_path, "hub")
     config = load_config(work / "hubbot.toml")
     Sync(config, FilesBackend(work / "pages"), today=TODAY).run()
@@ -188,7 +188,7 @@ def test_a_changed_status_page_is_read_with_the_registry(tmp_path):
     assert {p.title: p.outcome for p in report.pages}[SITE.hub(2)] is Outcome.SAVED
 
 
-def test_pending_changes_and_owed_registry_read_every_status_page(tmp_path):
+def test_pending_changes_and_owed_registry_read_every_derived_page(tmp_path):
     work = make_copy(tmp_path, "owed")
     config = load_config(work / "hubbot.toml")
     Sync(config, FilesBackend(work / "pages"), today=TODAY).run()

@@ -15,9 +15,9 @@ from hubbot.app.sync import Sync
 from hubbot.cli.main import main
 from hubbot.cli.report import review_markdown
 from hubbot.core.pages import Revision
+from hubbot.core.reportpage import HeldLine, render_report_page
 from hubbot.core.reverts import find_revert, needs_history, text_sha1
 from hubbot.core.review import read_release, render_review, render_trigger_answer
-from hubbot.core.statuspage import HeldLine, render_status_page
 from tests.support import CEE, HUBS, TODAY, Recorder, read, write
 
 BEFORE = text_sha1("before")
@@ -258,8 +258,8 @@ def test_release_of_a_page_that_is_not_held_is_a_usage_error(wiki):
 # --- where it is said ----------------------------------------------------------------
 
 
-def test_the_status_page_lists_held_pages_first_with_how_to_release_them():
-    text = render_status_page(
+def test_the_report_page_lists_held_pages_first_with_how_to_release_them():
+    text = render_report_page(
         outcome="all pages done", run_time="2026-11-24 10:00 UTC", pages=[], problems=[],
         first_seen={}, held=[HeldLine("Hubs", "r10", "Editor", "2026-11-24T10:00:00Z",
                                       "mw-undo")],
@@ -268,7 +268,7 @@ def test_the_status_page_lists_held_pages_first_with_how_to_release_them():
     assert "| [[:Hubs]] || r10 || [[User:Editor|Editor]] || 2026-11-24T10:00:00Z || " \
         "mw-undo" in text
     assert "hubbot release PAGE" in text and "1 pages held" in text
-    assert "Held pages" not in render_status_page(
+    assert "Held pages" not in render_report_page(
         outcome="x", run_time="t", pages=[], problems=[], first_seen={})
 
 

@@ -457,15 +457,15 @@ STATUS = ("Reports of hubbot's runs (written by the bot between the markers).\n"
           "<!-- hubbot:status start -->\n<!-- hubbot:status end -->\nTalk below.\n")
 
 
-def with_status_page(wiki):
+def with_report_page(wiki):
     config = (wiki / "hubbot.toml").read_text()
-    (wiki / "hubbot.toml").write_text(config + '\n[status_page]\ntitle = "User:Hubbot/Status"'
+    (wiki / "hubbot.toml").write_text(config + '\n[report_page]\ntitle = "User:Hubbot/Status"'
                                       '\ndocs_page = "User:Hubbot"\n')
     write(wiki, "User:Hubbot/Status", STATUS)
 
 
-def test_the_status_page_reports_pages_and_problems_and_keeps_first_sightings(wiki):
-    with_status_page(wiki)
+def test_the_report_page_reports_pages_and_problems_and_keeps_first_sightings(wiki):
+    with_report_page(wiki)
     write(wiki, "Hubs", HUBS.replace("| 12 March 2022 ||", "| after the summit ||"))
     s, _ = sync(wiki)
     report = s.run()
@@ -486,16 +486,16 @@ def test_the_status_page_reports_pages_and_problems_and_keeps_first_sightings(wi
     assert next(r for r in rows if "Planning?" in r).endswith("2026-12-01")
 
 
-def test_only_the_time_changed_means_no_status_edit(wiki):
-    with_status_page(wiki)
+def test_only_the_time_changed_means_no_report_edit(wiki):
+    with_report_page(wiki)
     sync(wiki)[0].run()
     s, backend = sync(wiki, force=True)
     s.run()
     assert "User:Hubbot/Status" not in [title for title, _ in backend.saves]
 
 
-def test_a_status_page_without_markers_fails_and_edits_nothing(wiki):
-    with_status_page(wiki)
+def test_a_report_page_without_markers_fails_and_edits_nothing(wiki):
+    with_report_page(wiki)
     write(wiki, "User:Hubbot/Status", "Someone's notes.\n")
     report = sync(wiki)[0].run()
     result = next(p for p in report.pages if p.title == "User:Hubbot/Status")
@@ -505,7 +505,7 @@ def test_a_status_page_without_markers_fails_and_edits_nothing(wiki):
 
 
 def test_edit_summaries_link_to_the_documentation_page(wiki):
-    with_status_page(wiki)
+    with_report_page(wiki)
     s, backend = sync(wiki)
     s.run()
     assert backend.saves
@@ -514,8 +514,8 @@ def test_edit_summaries_link_to_the_documentation_page(wiki):
         assert summary.count("[[") == 1
 
 
-def test_problems_of_pages_that_did_not_change_stay_on_the_status_page(wiki):
-    with_status_page(wiki)
+def test_problems_of_pages_that_did_not_change_stay_on_the_report_page(wiki):
+    with_report_page(wiki)
     write(wiki, "Hubs", HUBS.replace("| 12 March 2022 ||", "| after the summit ||"))
     sync(wiki)[0].run()
     write(wiki, "Hubs/Ongoing", ONGOING.replace("|| Planning ||", "|| Planning? ||"))

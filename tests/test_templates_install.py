@@ -208,7 +208,7 @@ def test_the_documentation_page_is_installed_under_docs_page_filled_in():
     pages = {p.title: p.text for p in load_templates(config=config)}
     doc = pages[config.docs_page]
     assert "@@" not in doc
-    for needed in (f"[[{config.shutoff_page}]]", f"[[{config.status_page}]]",
+    for needed in (f"[[{config.shutoff_page}]]", f"[[{config.report_page}]]",
                    "hubbot release PAGE", "<nowiki>{{nobots}}</nowiki>", "== Bot flag ==",
                    "! Edit rate", "! Operator", "Undo, roll back or revert by hand"):
         assert needed in doc, needed

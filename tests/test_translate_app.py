@@ -1,5 +1,5 @@
 """Translate-safe runs in the app (issue 18): the ``translate`` key, translation pages
-refused by the config check, notices on the status page and in reviews, and the last
+refused by the config check, notices on the report page and in reviews, and the last
 check before a translatable page is written."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from hubbot.app.plan import Planner
 from hubbot.core.pages import PageText
 from hubbot.core.read import _page as parse_module
 from hubbot.core.records import notice as make_notice
+from hubbot.core.reportpage import render_report_page
 from hubbot.core.review import read_review, render_review
-from hubbot.core.statuspage import render_status_page
 from hubbot.errors import ConfigError, TableError
 
 PAGES = "[[pages]]\ntitle = 'Hubs'\ntables = ['events']\n"
@@ -55,17 +55,17 @@ def test_subpages_that_are_not_translations_are_fine(tmp_path):
         LANGUAGE_CODES
 
 
-def test_status_page_lists_notices_and_pages_to_mark_without_counting_them_as_attention():
+def test_report_page_lists_notices_and_pages_to_mark_without_counting_them_as_attention():
     notice = make_notice("Hubs", "events", 2, "24 June 2022 - 26 June 2022",
                     "date left as written: it is in translation unit T:40")
-    text = render_status_page(outcome="all pages done", run_time="t", pages=[],
+    text = render_report_page(outcome="all pages done", run_time="t", pages=[],
                               problems=[], first_seen={}, notices=[notice],
                               translations={"Hubs": "2026-12-01"})
     assert "0 pages need attention, 0 problems, 1 notices." in text
     assert "== Notices ==" in text and "translation unit T:40" in text
     assert "[[Special:PageTranslation/Hubs|mark Hubs for translation]]" in text
     assert "hubbot last edited this translatable page on 2026-12-01" in text
-    plain = render_status_page(outcome="all pages done", run_time="t", pages=[],
+    plain = render_report_page(outcome="all pages done", run_time="t", pages=[],
                                problems=[], first_seen={})
     assert "Notices" not in plain and "Translations" not in plain
 

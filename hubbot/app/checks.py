@@ -21,7 +21,8 @@ _KNOWN = {
     "status": {"template", "summary_page", "summary_template", "aliases", "mode"},
     "review": {"page", "approvers", "approver_groups", "trigger_page",
                "trigger_interval_minutes"},
-    "status_page": {"title", "docs_page"},
+    "report_page": {"title", "docs_page", "operator"},
+    "status_page": {"title", "docs_page", "operator"},  # the old name of [report_page]
     "options": {"events", "hubs"},
     "data_page": {"title"},
 }

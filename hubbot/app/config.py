@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,24 @@ from hubbot.core.vocabulary import parse_aliases
 from hubbot.errors import ConfigError
 
 TABLE_KINDS = tuple(Kind)
-TRANSLATE = ("keep", "allow")  # may a scheduled run change a page's translation units?
+
+
+class Translate(StrEnum):
+    """``[[pages]] translate``: may a scheduled run change the page's translation units?"""
+
+    # no edit changes the text of a translation unit (a date inside a unit is left as
+    # written, a table that is one unit keeps its order)
+    KEEP = "keep"
+    ALLOW = "allow"  # they may
+
+
+class StatusMode(StrEnum):
+    """``[status] mode``: where the ``{{Hub status}}`` and ``{{Hubs summary}}`` templates
+    get their values."""
+
+    PARAMETERS = "parameters"  # hubbot writes their parameters on the derived pages
+    # the templates read the data page through Module:Hubs: hubbot edits no derived page
+    MODULE = "module"
 
 
 @dataclass(frozen=True)
@@ -36,15 +54,13 @@ class PageConfig:
     """A source page and the tables it holds."""
 
     title: str
-    tables: tuple[str, ...]
+    tables: tuple[Kind, ...]
     context_year: int | None = None
-    # "keep": no edit changes the text of a translation unit (a date inside a unit is
-    # left as written, a table that is one unit keeps its order); "allow": they may.
-    translate: str = "keep"
+    translate: Translate = Translate.KEEP
 
     @property
     def allow_unit_changes(self) -> bool:
-        return self.translate == "allow"
+        return self.translate is Translate.ALLOW
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,8 @@ class Config:
     family: str | None
     code: str | None
     pages: tuple[PageConfig, ...]
+    # The derived pages, built from the registry: each hub page's {{Hub status}} and the
+    # summary page's {{Hubs summary}}.
     hub_pages: tuple[HubPageConfig, ...] = ()
     status_template: str = "Hub status"
     summary_page: str | None = None
@@ -88,25 +106,24 @@ class Config:
     review: ReviewConfig = field(default_factory=ReviewConfig)
     # extra status words: normalized text -> stage ([status.aliases] "On pause" = "paused")
     stage_aliases: Mapping[str, Stage] = field(default_factory=dict)
-    status_page: str | None = None  # the on-wiki report of the last run
+    report_page: str | None = None  # the on-wiki report of the last run ([report_page] title)
     docs_page: str | None = None  # the bot's documentation page, linked from summaries
     operator: str | None = None  # who runs the bot, as the documentation page names them
     # wiki-wide default options per table kind ([options] events = "sort=newest"); the
     # options in a table's start marker win
     table_options: Mapping[Kind, Mapping[str, str]] = field(default_factory=dict)
     data_page: str | None = None  # the JSON page of every record (Module:Hubs/data.json)
-    # "parameters": hubbot writes the status templates' parameters; "module": the
-    # templates read the data page through Module:Hubs, hubbot edits no status page
-    status_mode: str = "parameters"
+    status_mode: StatusMode = StatusMode.PARAMETERS
 
     @property
-    def writes_status_templates(self) -> bool:
-        return self.status_mode == "parameters"
+    def writes_derived_pages(self) -> bool:
+        """hubbot edits the hub pages and the summary (not in ``module`` mode)."""
+        return self.status_mode is StatusMode.PARAMETERS
 
     def all_titles(self) -> list[str]:
         """Every page a run looks at, in a stable order, without duplicates."""
         titles = [p.title for p in self.pages]
-        if self.writes_status_templates:
+        if self.writes_derived_pages:
             titles += [h.title for h in self.hub_pages]
             if self.summary_page:
                 titles.append(self.summary_page)
@@ -114,8 +131,8 @@ class Config:
             titles.append(self.shutoff_page)
         if self.review.trigger_page:
             titles.append(self.review.trigger_page)
-        if self.status_page:
-            titles.append(self.status_page)
+        if self.report_page:
+            titles.append(self.report_page)
         if self.data_page:
             titles.append(self.data_page)
         return list(dict.fromkeys(titles))
@@ -124,7 +141,7 @@ class Config:
         """Pages whose revisions decide whether anything changed (not the shutoff or
         trigger page)."""
         return [t for t in self.all_titles()
-                if t not in (self.shutoff_page, self.review.trigger_page, self.status_page,
+                if t not in (self.shutoff_page, self.review.trigger_page, self.report_page,
                              self.data_page)]
 
 
@@ -148,13 +165,14 @@ def _pages(data: dict[str, Any], where: str) -> list[PageConfig]:
         year = entry.get("context_year")
         if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2200):
             raise ConfigError(f"{here} ({title}): context_year must be a year")
-        translate = entry.get("translate", "keep")
-        if translate not in TRANSLATE:
+        translate = entry.get("translate", Translate.KEEP)
+        if translate not in tuple(Translate):
             raise ConfigError(f"{here} ({title}): translate must be \"keep\" or \"allow\"")
         extra = set(entry) - {"title", "tables", "context_year", "translate"}
         if extra:
             raise ConfigError(f"{here} ({title}): unknown key {sorted(extra)[0]!r}")
-        pages.append(PageConfig(check_title(title, here), tuple(tables), year, translate))
+        pages.append(PageConfig(check_title(title, here), tuple(Kind(t) for t in tables), year,
+                                Translate(translate)))
     return pages
 
 
@@ -262,7 +280,7 @@ def load_config(path: Path | str) -> Config:
         url=url,
         review=review_cfg,
         stage_aliases=_aliases(status.get("aliases", {}), where),
-        **_status_page(table(data, "status_page", where), titles, where),
+        **_report_page(data, titles, where),
         table_options=_table_options(table(data, "options", where), where),
         **_data_page(table(data, "data_page", where), status, titles, where),
     )
@@ -284,9 +302,6 @@ def _table_options(section: dict[str, Any], where: str) -> dict[Kind, dict[str, 
     return out
 
 
-STATUS_MODES = ("parameters", "module")
-
-
 def _data_page(table: dict[str, Any], status: dict[str, Any], titles: list[str],
                where: str) -> dict[str, Any]:
     title = string(table, "title", where)
@@ -294,24 +309,31 @@ def _data_page(table: dict[str, Any], status: dict[str, Any], titles: list[str],
         check_title(title, f"{where}: [data_page] title")
         if title in titles:
             raise ConfigError(f"{where}: [data_page] title must not be a content page")
-    mode = string(status, "mode", where, "parameters") or "parameters"
-    if mode not in STATUS_MODES:
-        raise ConfigError(f"{where}: [status] mode must be one of {', '.join(STATUS_MODES)}")
-    if mode == "module" and title is None:
+    mode = string(status, "mode", where, StatusMode.PARAMETERS) or StatusMode.PARAMETERS
+    if mode not in tuple(StatusMode):
+        raise ConfigError(f"{where}: [status] mode must be one of {', '.join(StatusMode)}")
+    if mode == StatusMode.MODULE and title is None:
         raise ConfigError(f"{where}: [status] mode = \"module\" needs a [data_page] title "
                           "(the templates read the data page)")
-    return {"data_page": title, "status_mode": mode}
+    return {"data_page": title, "status_mode": StatusMode(mode)}
 
 
-def _status_page(table: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:
-    out = {"status_page": string(table, "title", where),
-           "docs_page": string(table, "docs_page", where)}
-    for key, title in out.items():
+def _report_page(data: dict[str, Any], titles: list[str], where: str) -> dict[str, Any]:
+    """``[report_page]``: hubbot's own report page and documentation page. The section's
+    old name ``[status_page]`` is still read; a file with both is a ``ConfigError``."""
+    if "report_page" in data and "status_page" in data:
+        raise ConfigError(f"{where}: [report_page] and [status_page] both given: "
+                          "[status_page] is the old name of [report_page]; keep one")
+    key = "status_page" if "status_page" in data else "report_page"
+    section = table(data, key, where)
+    out = {"report_page": string(section, "title", where),
+           "docs_page": string(section, "docs_page", where)}
+    for name, title in out.items():
         if title is not None:
-            check_title(title, f"{where}: [status_page] {key}")
-    if out["status_page"] in titles:
-        raise ConfigError(f"{where}: [status_page] title must not be a content page")
-    return out | {"operator": string(table, "operator", where)}
+            check_title(title, f"{where}: [{key}] {'title' if name == 'report_page' else name}")
+    if out["report_page"] in titles:
+        raise ConfigError(f"{where}: [{key}] title must not be a content page")
+    return out | {"operator": string(section, "operator", where)}
 
 
 def _aliases(raw: object, where: str) -> dict[str, Stage]:

@@ -32,7 +32,7 @@ def data_sources(config: Config, plans: Sequence[Plan], state: State) -> list[So
     read (the records of the text to be written, which are those of the text read:
     hubbot only orders rows and restyles dates), the others as the state keeps them."""
     planned: dict[str, Plan] = {}
-    for p in plans:  # source pages are planned first: a status page never replaces one
+    for p in plans:  # source pages are planned first: a derived page never replaces one
         planned.setdefault(p.title, p)
     out = []
     for pc in config.pages:

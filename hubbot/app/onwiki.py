@@ -22,6 +22,7 @@ from hubbot.backends.base import Backend
 from hubbot.core.changes import plain_summary
 from hubbot.core.review import (
     PlannedEdit,
+    ReviewStatus,
     read_review,
     render_review,
     review_id,
@@ -60,10 +61,10 @@ def post_review(config: Config, backend: Backend, report: RunReport, *, today: d
     ``units_allowed``: the dry run was planned with translation unit changes allowed
     (the review says so, and applying it plans the same way)."""
     title = _review_page(config, page_title)
-    # The status page is the run's report, not part of the change: the approved run
+    # The report page is the run's report, not part of the change: the approved run
     # writes its own (``Sync._check_review`` compares the planned edits without it).
     edits = [PlannedEdit(p.title, p.base_revid, p.new_text, p.summary, p.diff)
-             for p in report.pages if p.new_text and p.title != config.status_page]
+             for p in report.pages if p.new_text and p.title != config.report_page]
     rid = review_id(edits)
     revisions = {t: report.revisions.get(t) for t in config.content_titles()}
     text = render_review(rid=rid, edits=edits, revisions=revisions,
@@ -93,8 +94,8 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
     state = read_review(page.text) if page.exists else None
     if state is None:
         return ReviewOutcome(f"{title}: no {{{{Hubbot review}}}} on the page; nothing to do")
-    if state.status != "approved":
-        return ReviewOutcome(f"{title}: review {state.rid} is {state.status or 'pending'}; "
+    if state.status != ReviewStatus.APPROVED:
+        return ReviewOutcome(f"{title}: review {state.rid} is {state.status or ReviewStatus.PENDING}; "
                              "nothing to apply", state.rid)
     approval = approver_of(backend, title, state.rid)
     user = approval.user if approval else ""
@@ -102,7 +103,7 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
         who = user or "someone"
         note = (f"hubbot ({today.isoformat()}): the approval of {state.rid} by {who} was "
                 f"ignored: {who} is not an approver. The review stays pending.")
-        save_on_latest(backend, page, _status_setter("pending", note),
+        save_on_latest(backend, page, _status_setter(ReviewStatus.PENDING, note),
                        f"{config.summary_prefix}: approval of {state.rid} by {who} ignored")
         return ReviewOutcome(f"{title}: approval of {state.rid} by {who} ignored (not an "
                              "approver)", state.rid)
@@ -121,7 +122,7 @@ def apply_approved(config: Config, backend: Backend, *, today: date,
         else:
             fresh = backend.fetch([title])[title]
             failed = [p.title for p in report.failed]
-            status = "applied" if not failed else "partly applied"
+            status = ReviewStatus.APPLIED if not failed else ReviewStatus.PARTLY_APPLIED
             note = (f"hubbot ({today.isoformat()}): {status} review {state.rid}, approved "
                     f"by {user}." + (f" Not done: {', '.join(failed)}." if failed else ""))
             save_on_latest(backend, fresh, _status_setter(status, note),

@@ -64,7 +64,7 @@ def change_from_json(data: dict[str, str]) -> Change:
 @dataclass
 class Planned:
     """What planning found: the plans, the registry's hubs (every row, duplicates kept),
-    and the changes the status pages must show (pending ones from earlier runs first)."""
+    and the changes the derived pages must show (pending ones from earlier runs first)."""
 
     plans: list[Plan] = field(default_factory=list)
     hubs: list[Hub] = field(default_factory=list)
@@ -119,7 +119,7 @@ class Planner:
         """Plan the source pages among ``pages`` (a page not read is not planned: it has
         not changed since the state recorded it). The registry's pages are read all
         together or not at all (``Sync`` sees to it), so ``hubs`` is the whole registry
-        whenever a status page is planned."""
+        whenever a derived page is planned."""
         out = Planned()
         for pc in (pc for pc in self.config.pages if pc.title in pages):
             plan = attempt(pc.title, pages[pc.title], report, partial(
@@ -134,17 +134,17 @@ class Planner:
         return out
 
     def derived_titles(self) -> list[str]:
-        """The pages built from the registry: hub status pages, then the summary (none
+        """The pages built from the registry: hub pages, then the summary (none
         when the templates read the data page instead: ``[status] mode = "module"``)."""
         cfg = self.config
-        if not cfg.writes_status_templates:
+        if not cfg.writes_derived_pages:
             return []
         return [hp.title for hp in cfg.hub_pages] + ([cfg.summary_page]
                                                      if cfg.summary_page else [])
 
     def plan_derived(self, pages: dict[str, PageText], report: RunReport, out: Planned,
                      only: Collection[str] | None = None) -> None:
-        """Plan the status pages (those in ``only``; all when it is None). Their texts
+        """Plan the derived pages (those in ``only``; all when it is None). Their texts
         must be in ``pages`` unless the registry could not be read (then each fails
         without being read)."""
         for title in self.derived_titles():
@@ -316,7 +316,7 @@ def check_units(title: str, current: str, text: str, *, allowed: bool) -> tuple[
 
 def duplicate_problems(out: Planned) -> list[Problem]:
     """Two registry rows with one key (``North America``, ``North-America``) are a
-    problem, never merged: the summary counts both, their status page is left."""
+    problem, never merged: the summary counts both, their hub page is left."""
     counts = Counter(h.key for h in out.hubs)
     first = {h.key: (h, page) for h, page in zip(out.hubs, out.hub_sources, strict=True)}
     # Duplicates within one page are reported by the parser, with their rows.

@@ -4,7 +4,7 @@
 parsed from it, and whether an edit of the page is still *owed* (planned but not made: a
 failed save, a declined or interrupted one). A run where no revision changed still
 retries what is owed. ``pending_changes`` are record changes already taken into the
-source pages' state but not yet shown on every status page. ``saved`` is hubbot's last
+source pages' state but not yet shown on every derived page. ``saved`` is hubbot's last
 save of a page (watched for a person's revert), ``hold`` a revert found: hubbot does not
 edit that page until it is released (both optional: older state files read as without). The file is written
 atomically (temporary file, fsync, rename) after every save, so a crash or a kill never
@@ -75,10 +75,10 @@ class State:
     last_run: str | None = None
     triggered_at: str | None = None  # ISO time of the last run asked for on the wiki
     pending_changes: list[dict[str, str]] = field(default_factory=list)
-    # when each current problem was first seen (``statuspage.problem_key`` -> ISO date)
+    # when each current problem was first seen (``reportpage.problem_key`` -> ISO date)
     first_seen: dict[str, str] = field(default_factory=dict)
     # translatable pages hubbot saved -> ISO date of its last save there: their
-    # translations show it once the page is marked for translation (the status page says)
+    # translations show it once the page is marked for translation (the report page says)
     translation_edits: dict[str, str] = field(default_factory=dict)
 
     def revid(self, title: str) -> int | None:

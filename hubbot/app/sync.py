@@ -29,8 +29,8 @@ from hubbot.app.model import (
     RunReport,
 )
 from hubbot.app.plan import Planned, Planner, attempt, change_to_json
+from hubbot.app.reportpage import plan_report_page, release_hint
 from hubbot.app.state import Hold, State, StateStore
-from hubbot.app.statusreport import plan_status_page, release_hint
 from hubbot.app.trigger import answer_trigger, release_on_wiki, trigger_request
 from hubbot.backends.base import Backend
 from hubbot.core.codec import hub_to_json
@@ -40,7 +40,7 @@ from hubbot.core.reverts import find_revert, needs_history
 from hubbot.core.review import PlannedEdit, review_id
 from hubbot.errors import ReviewMismatchError, ShutoffError
 
-MAX_PENDING = 200  # changes kept for status pages that could not be written yet
+MAX_PENDING = 200  # changes kept for derived pages that could not be written yet
 RUN_GC_THRESHOLD = (100_000, 1_000, 1_000)  # during a run (CPython's default: 700, 10, 10)
 
 
@@ -126,7 +126,7 @@ class Sync:
         # The report page tells every page's outcome and problems: with one, a run that
         # reads anything reads everything (in the same one batched request).
         full = self.force or trigger is not None or not state.pages or \
-            bool(cfg.status_page)
+            bool(cfg.report_page)
         wanted = titles if full else to_read(cfg, self.planner.derived_titles(), revisions,
                                              state)
         pages = self.backend.fetch(wanted)
@@ -149,7 +149,7 @@ class Sync:
         data = self._data_page(pages, planned, report, state)
         check_review(self.expect_review, planned.plans + data, new_state)
         check_shutoff(cfg, self.mode, pages, planned.plans + data, report)
-        # Owed until every status page shows them (written with the first save, so a
+        # Owed until every derived page shows them (written with the first save, so a
         # killed run does not lose them either).
         new_state.pending_changes = [change_to_json(c) for c in
                                      planned.derived_changes][-MAX_PENDING:]
@@ -159,7 +159,7 @@ class Sync:
             answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
                                                                   ""),
                            report, new_state, now=self.now, released=released)
-        self._status_page(pages, report, new_state)
+        self._report_page(pages, report, new_state)
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
             self.store.save(new_state)
@@ -191,17 +191,17 @@ class Sync:
             today=self.today, changes=report.changes), missing=None)
         return [plan] if plan is not None else []
 
-    def _status_page(self, pages: dict[str, PageText], report: RunReport,
+    def _report_page(self, pages: dict[str, PageText], report: RunReport,
                      state: State) -> None:
         """The on-wiki report, last: it tells what the other pages' saves did."""
-        title = self.config.status_page
+        title = self.config.report_page
         if not title:
             return
         page = pages.get(title) or self.backend.fetch([title])[title]
         plan = attempt(title, page, report, partial(
-            plan_status_page, self.config, page, report, state, now=self.now,
+            plan_report_page, self.config, page, report, state, now=self.now,
             today=self.today, label=self.backend.revision_label),
-            missing="the status page does not exist: create it once with the status "
+            missing="the report page does not exist: create it once with the status "
                     "region markers; hubbot never creates pages")
         if plan is not None:
             self.applier.apply([plan], report, state)
@@ -215,7 +215,7 @@ class Sync:
 
     def _settle(self, planned: Planned, report: RunReport, state: State) -> None:
         """What is still owed after the run: pages not done are marked, and the changes
-        the status pages have not shown yet are kept for the next run."""
+        the derived pages have not shown yet are kept for the next run."""
         for result in report.pages:
             if result.outcome in OWING:
                 mark_owed(state, result.title)

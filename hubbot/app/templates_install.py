@@ -4,7 +4,7 @@ The pages live in the repository's ``wikitemplates/`` folder, one ``<title>.wiki
 file per page, titles encoded as ``--pages-dir`` encodes them (``:`` is ``%3A``, ``/`` is
 ``%2F``), the Lua module ``Module:Hubs`` among them. One file is not a template:
 ``Hubbot documentation.wikitext``, the bot's own documentation page, is installed under
-the configured ``[status_page] docs_page`` (and not at all without one), with the
+the configured ``[report_page] docs_page`` (and not at all without one), with the
 configuration's pages and names filled in (``@@SHUTOFF_PAGE@@`` and the like,
 ``docs_values``); the configured data page is created empty when missing. A run reads
 every page's current text in one batch and compares: a missing page
@@ -25,6 +25,7 @@ from pathlib import Path
 from hubbot.app.config import Config
 from hubbot.backends.base import Backend
 from hubbot.backends.files import filename_to_title
+from hubbot.core.records import Kind
 from hubbot.errors import HubbotError, PageSkippedError, UsageError
 
 #: The folder shipped with hubbot (a checkout or an editable install).
@@ -71,13 +72,13 @@ class InstallResult:
 
 def docs_values(config: Config) -> dict[str, str]:
     """What the documentation page says about this configuration: its pages, the bot,
-    the operator, the shutoff, status, review and trigger pages."""
+    the operator, the shutoff, report, review and trigger pages."""
     rc = config.review
     bot = config.username or (config.docs_page or "").removeprefix("User:").split("/")[0] \
         or "hubbot"
-    kinds = {"events": "the events table", "hubs": "the hub registry table",
-             "interviews": "the interviews table"}
-    lines = [f"* [[{pc.title}]]: " + " and ".join(kinds.get(str(k), f"the {k} table")
+    kinds = {Kind.EVENTS: "the events table", Kind.HUBS: "the hub registry table",
+             Kind.INTERVIEWS: "the interviews table"}
+    lines = [f"* [[{pc.title}]]: " + " and ".join(kinds.get(k, f"the {k} table")
                                                  for k in pc.tables)
              + " between its hubbot markers (sorted, dates in one style)"
              for pc in config.pages]
@@ -87,7 +88,7 @@ def docs_values(config: Config) -> dict[str, str]:
     if config.summary_page:
         lines.append(f"* [[{config.summary_page}]]: the <code><nowiki>"
                      f"{{{{{config.summary_template}}}}}</nowiki></code> counts")
-    own = [(config.status_page, "its report, between its status markers"),
+    own = [(config.report_page, "its report, between its two markers"),
            (rc.page, "reviews of planned changes"),
            (rc.trigger_page, "its answer to a request for a run")]
     lines += [f"* [[{t}]]: {what}" for t, what in own if t]
@@ -99,7 +100,7 @@ def docs_values(config: Config) -> dict[str, str]:
         "SUMMARY_PREFIX": config.summary_prefix,
         "SHUTOFF_PAGE": config.shutoff_page or f"User:{bot}/Shutoff",
         "RUN_VALUE": config.shutoff_run_value,
-        "STATUS_PAGE": config.status_page or f"User talk:{bot}",
+        "REPORT_PAGE": config.report_page or f"User talk:{bot}",
         "REVIEW_PAGE": rc.page or "",
         "TRIGGER_PAGE": rc.trigger_page or "",
         "APPROVERS": approvers or "none configured",

@@ -200,7 +200,8 @@ def summarize(changes: Sequence[Change], *, prefix: str = "hubbot", limit: int =
         more = f"; +{len(items) - limit} more" if len(items) > limit else ""
         plural = "s" if len(items) > 1 else ""
         parts.append(f"{sign}{len(items)} {noun}{plural} ({names}{more})")
-    moves = [c for c in changes if c.kind in ("hub stage", "hub type", "hub changed")]
+    moves = [c for c in changes
+             if c.kind in (ChangeKind.HUB_STAGE, ChangeKind.HUB_TYPE, ChangeKind.HUB_CHANGED)]
     parts.extend(c.text for c in moves[:limit])
     if len(moves) > limit:
         parts.append(f"+{len(moves) - limit} more hub changes")

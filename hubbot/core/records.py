@@ -206,7 +206,7 @@ class Problem:
 
     ``reason`` and ``text`` name the problem by what does not move when rows are added
     above it (the row's own text, its section); row numbers are ``row`` and ``detail``,
-    which are not part of its identity (``statuspage.problem_key``)."""
+    which are not part of its identity (``reportpage.problem_key``)."""
 
     page: str
     table: str  # "events", "hubs", "interviews", or "page" for page-level problems

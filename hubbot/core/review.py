@@ -13,6 +13,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 import mwparserfromhell
 
@@ -29,6 +30,16 @@ __all__ = ["REVIEW_TEMPLATE", "TRIGGER_TEMPLATE", "UNITS_ALLOWED", "UNITS_PARAM"
 REVIEW_TEMPLATE = "Hubbot review"
 UNITS_PARAM, UNITS_ALLOWED = "translate", "allow"  # the review changes translation units
 TRIGGER_TEMPLATE = "Hubbot update"
+
+
+class ReviewStatus(StrEnum):
+    """The ``status=`` of a review template that hubbot writes or acts on (the words are
+    on the wiki). An editor may write anything there; only ``approved`` is acted on."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    APPLIED = "applied"
+    PARTLY_APPLIED = "partly applied"
 
 @dataclass(frozen=True)
 class PlannedEdit:
@@ -75,7 +86,7 @@ def render_review(*, rid: str, edits: Sequence[PlannedEdit], revisions: dict[str
     changes (``units_changed``: page -> unit names). ``options`` are the options in
     effect per table, one line each."""
     units = {t: list(n) for t, n in (units_changed or {}).items() if n}
-    lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status=pending"
+    lines = [f"{{{{{REVIEW_TEMPLATE}|id={rid}|status={ReviewStatus.PENDING}"
              f"|revisions={escape_param(format_revisions(revisions))}"
              + (f"|{UNITS_PARAM}={UNITS_ALLOWED}" if units_allowed else "")
              + f"|created={today.isoformat()}}}}}",
@@ -141,7 +152,7 @@ def set_review_status(text: str, status: str, note: str | None = None) -> str:
     """The review page with its status changed (and a note appended), in place."""
     code = mwparserfromhell.parse(text)
     tpl = find_template(code, REVIEW_TEMPLATE)
-    tpl.add("status", status, preserve_spacing=True)
+    tpl.add("status", str(status), preserve_spacing=True)
     out = str(code)
     if note:
         out = out.rstrip("\n") + f"\n\n{escape_param(note)}\n"
@@ -153,10 +164,10 @@ def approving_edit(history: Sequence[HistoryEntry], rid: str) -> HistoryEntry | 
     had another status or another review). History is newest first."""
     for i, entry in enumerate(history):
         state = read_review(entry.text)
-        if state is None or state.rid != rid or state.status != "approved":
+        if state is None or state.rid != rid or state.status != ReviewStatus.APPROVED:
             continue
         parent = read_review(history[i + 1].text) if i + 1 < len(history) else None
-        if parent is None or parent.rid != rid or parent.status != "approved":
+        if parent is None or parent.rid != rid or parent.status != ReviewStatus.APPROVED:
             return entry
     return None
 

@@ -6,7 +6,7 @@ injected into the real traffic with ``responses`` (every other request passes th
 Human edits: a second account edits between hubbot's read and its save, 0 s and 1.1 s
 later, for each kind of change; the change must be in the final page and state.
 The positions are the first, middle and last source page, a hub page, the summary, the
-status page and the review page.
+report page and the review page.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ summary_page = "Hubs/Summary"
 [review]
 page = "Hubs/Review"
 approvers = ["Editor"]
-[status_page]
+[report_page]
 title = "User:Hubbot/Status"
 [[pages]]
 title = "Hubs"
@@ -119,7 +119,7 @@ def fresh_site(wiki, tmp_path):
 
 def human_changes(wiki) -> None:
     """What editors did since the last run: every source page (one row hubbot cannot
-    read, for the status page to report) and EARTH's stage."""
+    read, for the report page to report) and EARTH's stage."""
     wiki.edit("Hubs", wiki.text("Hubs").replace("|}\n<!-- hubbot:events end",
                                                 ROW + "|}\n<!-- hubbot:events end"),
               as_editor=True)
@@ -142,7 +142,7 @@ def snapshot(wiki, config) -> tuple[dict, dict]:
     texts = {t: wiki.text(t) for t in PAGES}
     # The review names the revisions it was made from: their ids differ between runs.
     texts["Hubs/Review"] = re.sub(r"revisions=[^|]*", "revisions=...", texts["Hubs/Review"])
-    # The status page names the time of its last change.
+    # The report page names the time of its last change.
     texts["User:Hubbot/Status"] = re.sub(r"report: [^\n]*", "report: ...",
                                          texts["User:Hubbot/Status"])
     state = json.loads(config.state_path.read_text())

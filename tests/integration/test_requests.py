@@ -189,14 +189,14 @@ def test_reading_only_changed_pages_converges_to_what_a_full_read_gives(wiki, tm
         # one events page edit
         lambda s: {s.events: now(s, "Hubs", "|}", "|-\n| 2 February 2023 || Another "
                                  "event\n|}")},
-        # a human overwrites a status page
+        # a human overwrites a derived page (a hub page)
         lambda s: {s.hub(5): now(s, "Hub 5", "type=", "type=nonsense, ")},
         # a hub moves to another stage in the registry
         lambda s: {s.registry: set_stage(now(s, "Hubs/Ongoing"), 2, "Pilot")},
         # the summary is vandalized and a hub moves, in one round
         lambda s: {s.summary: now(s, "Hubs/Summary", "total=", "total=99"),
                    s.registry: set_stage(now(s, "Hubs/Ongoing"), 9, "Research")},
-        # the registry loses its end marker: every status page fails (owed) ...
+        # the registry loses its end marker: every derived page fails (owed) ...
         lambda s: {s.registry: now(s, "Hubs/Ongoing", "hubbot:hubs end", "hubbot:hubs x")},
         # ... and is repaired, with a stage moved meanwhile
         lambda s: {s.registry: set_stage(now(s, "Hubs/Ongoing", "hubbot:hubs x",
@@ -206,7 +206,7 @@ def test_reading_only_changed_pages_converges_to_what_a_full_read_gives(wiki, tm
         # the events page loses its end marker (failed, owed), then is repaired
         lambda s: {s.events: now(s, "Hubs", "hubbot:events end", "hubbot:events x")},
         lambda s: {s.events: now(s, "Hubs", "hubbot:events x", "hubbot:events end")},
-        # a status page and an events row at once
+        # a derived page and an events row at once
         lambda s: {s.hub(0): now(s, "Hub 0", "stage=", "stage=x"),
                    s.events: now(s, "Hubs", "Another event", "Another event, renamed")},
     ]

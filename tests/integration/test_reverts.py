@@ -25,7 +25,7 @@ page = "Hubs/Review"
 approvers = ["Editor"]
 trigger_page = "Hubs/Update now"
 trigger_interval_minutes = 0
-[status_page]
+[report_page]
 title = "User:Hubbot/Status"
 docs_page = "User:Hubbot"
 """
@@ -156,7 +156,7 @@ def test_a_revert_holds_the_page_until_released(revert_site, form):
     after_revert = revs(site, title)[0]["revid"]
     reverted_text = site.text(title)
 
-    # the first run after the revert: held, said in the log line and on the status page
+    # the first run after the revert: held, said in the log line and on the report page
     code, out, err = sync(site)
     assert code == 0, out + err
     user = "Admin" if form in ("rollback", "undo merged over a later edit") else "Editor"

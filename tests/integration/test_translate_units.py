@@ -34,7 +34,7 @@ lock_path = "run.lock"
 [review]
 page = "Hubs/Review"
 approver_groups = ["sysop"]
-[status_page]
+[report_page]
 title = "User:Hubbot/Status"
 [[pages]]
 title = "Hubs"

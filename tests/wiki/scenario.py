@@ -1,6 +1,6 @@
 """A Hubs site of any size, for the request-counting tests and ``bench/requests_count.py``.
 
-``hub_site(n)``: an events page, a registry of ``n`` hubs, one status page per hub (each
+``hub_site(n)``: an events page, a registry of ``n`` hubs, one hub page per hub (each
 with ``{{Hub status}}``), the summary page and the shutoff page: ``n + 4`` configured
 pages, as Meta would have them. ``tidy(...)`` gives the texts hubbot would leave (by an
 offline run), so that a wiki seeded with them starts converged: the first run there reads

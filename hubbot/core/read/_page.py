@@ -176,7 +176,7 @@ def _options(title: str, text: str, regions: dict[str, Region],
 def _duplicates(page: str, pt: ParsedTable) -> None:
     """A second row with the key of an earlier one is a problem, never merged: both
     records stay (the summary counts both; removing one is a change), and the app does
-    not edit the status page of a hub whose key is not unique."""
+    not edit the hub page of a hub whose key is not unique."""
     seen: dict[object, ParsedRow] = {}
     for pr in pt.rows:
         record = pr.record

@@ -1,4 +1,5 @@
-"""The on-wiki status page: what the last run did and every problem it could not fix.
+"""hubbot's report page on the wiki: what the last run did and every problem it could not
+fix.
 
 Editors only see hubbot's edits; this page tells them the rest: the last run's outcome,
 each page saved, skipped or failed (with the reason), and every current problem with a
@@ -6,7 +7,7 @@ link to its page, the row's text and when hubbot first saw it. Every value read 
 page is escaped, so a hostile cell cannot call a template or break the table.
 
 hubbot writes only between ``<!-- hubbot:status start -->`` and ``<!-- hubbot:status end -->``
-on that page (``splice_status``), so what editors write around it stays. The report
+on that page (``splice_report``), so what editors write around it stays. The report
 names the time of the run that last *changed* it: ``same_content`` compares two versions
 without their time and without where each problem's row is (its number moves whenever an
 editor adds a row above it; the problem is the same), so a quiet hour makes no edit.
@@ -22,14 +23,18 @@ from hubbot.core.escape import escape_param
 from hubbot.core.records import Problem
 from hubbot.core.regions import Markers, RegionProblem, find_region
 
-__all__ = ["ATTENTION", "STATUS_REGION", "HeldLine", "PageLine", "problem_key",
-           "render_status_page", "same_content", "splice_status", "translation_link"]
+__all__ = ["ATTENTION", "REPORT_REGION", "HeldLine", "PageLine", "problem_key",
+           "render_report_page", "same_content", "splice_report", "translation_link"]
 
-STATUS_REGION = "status"
+# The region's name in the markers on the wiki (``<!-- hubbot:status start -->``): kept
+# from before the report page had its name, so that the pages of running installs, and
+# the time line hubbot wrote in them, read as before.
+REPORT_REGION = "status"
 
 # Outcomes listed: saved and unchanged pages are in the wiki's history, and listing them
 # would change the report (an edit) after every run that saved something.
 ATTENTION = ("failed", "skipped", "declined")
+# The time line hubbot writes first in the region (its comment is on the wiki already).
 _TIME_LINE = re.compile(r"^<!-- hubbot-status-time -->.*$", re.MULTILINE)
 # The Row cell of a problem: a detail that moves with the rows above it, not a change.
 _WHERE_OPEN, _WHERE_CLOSE = '<span class="hubbot-where">', "</span>"
@@ -114,13 +119,13 @@ def _notices(notices: Sequence[Problem]) -> list[str]:
     return lines + ["|}"]
 
 
-def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine],
+def render_report_page(*, outcome: str, run_time: str, pages: Sequence[PageLine],
                        problems: Sequence[Problem], first_seen: Mapping[str, str],
                        docs_page: str | None = None, held: Sequence[HeldLine] = (),
                        release_how: str = "", notices: Sequence[Problem] = (),
                        translations: Mapping[str, str] | None = None,
                        options: Sequence[str] = ()) -> str:
-    """The status page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
+    """The report page's wikitext. ``first_seen`` maps ``problem_key`` to a date. Held
     pages (``held``) are listed first, with ``release_how`` (wikitext hubbot builds from
     its configuration, written as it is; every value read from the wiki is escaped).
     ``translations`` maps each translatable page hubbot edited to the day of its last
@@ -174,20 +179,20 @@ def render_status_page(*, outcome: str, run_time: str, pages: Sequence[PageLine]
 
 
 def same_content(old: str, new: str) -> bool:
-    """True when two status pages differ at most in their time line and in where their
+    """True when two report pages differ at most in their time line and in where their
     problems' rows are (row numbers)."""
     def content(text: str) -> str:
         return _WHERE.sub("", _TIME_LINE.sub("", text)).rstrip()
     return content(old) == content(new)
 
 
-def splice_status(page_text: str, body: str, markers: Markers | None = None) -> str:
-    """``page_text`` with its status region holding ``body``; every other byte stays.
+def splice_report(page_text: str, body: str, markers: Markers | None = None) -> str:
+    """``page_text`` with its report region holding ``body``; every other byte stays.
     Raises ``RegionProblem`` (a ``hubbot.errors.RegionError``) when the page has no
-    usable status region."""
-    region = find_region(page_text, STATUS_REGION, markers)
+    usable report region."""
+    region = find_region(page_text, REPORT_REGION, markers)
     if region is None:
-        start, end = (markers or Markers()).pair(STATUS_REGION)
-        raise RegionProblem(f"no status region: put {start} and {end} on the page; not "
+        start, end = (markers or Markers()).pair(REPORT_REGION)
+        raise RegionProblem(f"no report region: put {start} and {end} on the page; not "
                             "editing")
     return page_text[:region.inner_start] + "\n" + body + page_text[region.inner_end:]

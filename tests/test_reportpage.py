@@ -1,4 +1,4 @@
-"""The on-wiki status page: complete, inert, and unchanged when only the time moved."""
+"""hubbot's report page on the wiki: complete, inert, and unchanged when only the time moved."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template
 
 from hubbot.core.records import Problem
-from hubbot.core.statuspage import PageLine, problem_key, render_status_page, same_content
+from hubbot.core.reportpage import PageLine, problem_key, render_report_page, same_content
 
 PROBLEMS = [
     Problem("Hubs", "events", 4, "after the summit", "bad date (unrecognised date)"),
@@ -18,7 +18,7 @@ PAGES = [PageLine("Hubs", "saved"), PageLine("ESEAP Hub", "skipped", "{{nobots}}
 
 def render(run_time: str = "2026-11-25 16:00 UTC", problems=PROBLEMS) -> str:
     seen = {problem_key(PROBLEMS[0]): "2026-11-20"}
-    return render_status_page(outcome="1 page skipped", run_time=run_time, pages=PAGES,
+    return render_report_page(outcome="1 page skipped", run_time=run_time, pages=PAGES,
                               problems=problems, first_seen=seen, docs_page="User:Hubbot")
 
 
@@ -50,30 +50,30 @@ def test_a_problem_keeps_its_identity_when_its_row_moves():
 
 def test_the_report_goes_between_the_markers_and_nothing_else_moves():
     from hubbot.core.regions import RegionProblem
-    from hubbot.core.statuspage import splice_status
+    from hubbot.core.reportpage import splice_report
 
     page = ("Intro by a human.\n<!-- hubbot:status start -->\nold\n"
             "<!-- hubbot:status end -->\nTalk below.\n")
-    out = splice_status(page, "new report\n")
+    out = splice_report(page, "new report\n")
     assert out == page.replace("\nold\n", "\nnew report\n")
-    assert splice_status(out, "new report\n") == out
+    assert splice_report(out, "new report\n") == out
     try:
-        splice_status("no markers", "x")
+        splice_report("no markers", "x")
     except RegionProblem as exc:
         assert "hubbot:status start" in str(exc)
     else:
         raise AssertionError("a page without a region must not be written")
 
 
-def test_thirty_days_of_events_added_above_a_problem_edit_the_status_page_only_for_news():
+def test_thirty_days_of_events_added_above_a_problem_edit_the_report_page_only_for_news():
     """Editors add an event above a problem row every day; hubbot runs every day. The
-    status page changes only on the day a new problem appears, and each problem keeps the
+    report page changes only on the day a new problem appears, and each problem keeps the
     date it was first seen (row numbers are a detail, not a change)."""
     from datetime import date, timedelta
 
     from hubbot.app.model import RunReport
+    from hubbot.app.reportpage import remember_first_seen
     from hubbot.app.state import State
-    from hubbot.app.statusreport import remember_first_seen
     from hubbot.core.read import parse_page
     from hubbot.core.write import render_page
 
@@ -100,7 +100,7 @@ def test_thirty_days_of_events_added_above_a_problem_edit_the_status_page_only_f
         page = render_page(parsed)  # hubbot's own edit of the page (rows only move)
         report = RunReport(problems=parse_page(page, "Hubs").problems)
         seen = remember_first_seen(state, report, today)
-        body = render_status_page(outcome="all pages done", run_time=f"{today} 06:00 UTC",
+        body = render_report_page(outcome="all pages done", run_time=f"{today} 06:00 UTC",
                                   pages=[], problems=report.problems, first_seen=seen)
         if not same_content(saved, body):
             edits.append(day)

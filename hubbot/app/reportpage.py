@@ -1,10 +1,10 @@
-"""The on-wiki status page, as one more planned edit at the end of a run: the outcome of
+"""hubbot's report page on the wiki, as one more planned edit at the end of a run: the outcome of
 every page, every current problem and when it was first seen (kept in the state), and
 first of all the pages held after a person reverted hubbot, with how to release them.
 
 It is saved through the same ``Applier`` as every other page (conflicts, human edits
 found after the save, owed when it fails), between its region markers only, and only
-when something other than the time changed (``statuspage.same_content``).
+when something other than the time changed (``reportpage.same_content``).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from hubbot.app.model import Outcome, Plan, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.core.changes import plain_summary
 from hubbot.core.pages import PageText
-from hubbot.core.statuspage import (
+from hubbot.core.reportpage import (
     HeldLine,
     PageLine,
     problem_key,
-    render_status_page,
+    render_report_page,
     same_content,
-    splice_status,
+    splice_report,
 )
 from hubbot.core.units import translatable
 
@@ -80,14 +80,14 @@ def remember_translation_edits(config: Config, state: State, report: RunReport,
     return state.translation_edits
 
 
-def plan_status_page(config: Config, page: PageText, report: RunReport, state: State, *,
+def plan_report_page(config: Config, page: PageText, report: RunReport, state: State, *,
                      now: datetime, today: date,
                      label: Callable[[int], str] = "r{}".format) -> Plan:
-    """The status page's planned edit (no change when only the time would move). Raises
-    ``RegionError`` when the page has no usable status region."""
-    title = config.status_page or ""
+    """The report page's planned edit (no change when only the time would move). Raises
+    ``RegionError`` when the page has no usable report region."""
+    title = config.report_page or ""
     seen = remember_first_seen(state, report, today)
-    body = render_status_page(
+    body = render_report_page(
         outcome=outcome_line(report), run_time=now.strftime("%Y-%m-%d %H:%M UTC"),
         pages=[PageLine(p.title, p.outcome.value, p.message) for p in report.pages],
         problems=report.problems, first_seen=seen, docs_page=config.docs_page,
@@ -97,10 +97,10 @@ def plan_status_page(config: Config, page: PageText, report: RunReport, state: S
         options=report.options)
 
     def build(fresh: PageText) -> tuple[str, None]:
-        new = splice_status(fresh.text, body, config.markers)
+        new = splice_report(fresh.text, body, config.markers)
         return (fresh.text if same_content(fresh.text, new) else new), None
 
-    summary = plain_summary(f"{config.summary_prefix}: status: {outcome_line(report)}; "
+    summary = plain_summary(f"{config.summary_prefix}: report: {outcome_line(report)}; "
                             f"{len(report.problems)} problems")
     return Plan(title, page, build(page)[0], summary, PageState(page.revid), build,
                 watched=False)
