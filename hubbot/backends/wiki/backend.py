@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from hubbot.backends.base import Saved
-from hubbot.backends.pwbsetup import (
+from hubbot.backends.wiki.process import (
     Causes,
     global_options,
     handle_args,
