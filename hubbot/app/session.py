@@ -4,8 +4,6 @@ configured pages read and parsed. The CLI calls these; it holds no logic of its 
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ from hubbot.app.config import Config
 from hubbot.app.state import RunLock
 from hubbot.backends.base import Backend
 from hubbot.backends.files import FilesBackend
+from hubbot.backends.wiki import open_wiki
 from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json
 from hubbot.core.parse import ParsedPage, parse_page
 from hubbot.errors import ConfigError, UsageError
@@ -23,15 +22,15 @@ from hubbot.errors import ConfigError, UsageError
 class Where:
     """Which backend a command uses: a folder of files, or the configured wiki, and
     pywikibot's global options from the command line (``-simulate``, ``-dir:``,
-    ``-user:``, ...), handed to ``pywikibot.handle_args`` when a wiki is used."""
+    ``-user:``, ...), handed to the wiki backend when a wiki is used."""
 
     pages_dir: Path | None = None
     debug: bool = False
-    pywikibot_args: tuple[str, ...] = ()
+    global_args: tuple[str, ...] = ()
 
     def option(self, name: str) -> str | None:
         """The value of the global option ``-name`` (``""`` without one), or None."""
-        for arg in self.pywikibot_args:
+        for arg in self.global_args:
             key, _, value = arg.partition(":")
             if key == f"-{name}":
                 return value
@@ -42,44 +41,19 @@ class Where:
         return self.option("simulate") is not None
 
 
-def _default_pywikibot_dir(config: Config, where: Where) -> None:
-    """Pywikibot's files (user-config.py, user-password.py): the folder of ``-dir:``, else
-    PYWIKIBOT_DIR, else the hubbot config's folder when it holds a user-config.py (the
-    README's ~/.hubbot). Must run before pywikibot is imported: it reads its directory
-    once, on import."""
-    given = where.option("dir")
-    if given is not None:
-        folder = Path(given).expanduser().resolve()
-        if not (folder / "user-config.py").is_file():
-            raise UsageError(f"-dir:{given}: no user-config.py in {folder}")
-        if "pywikibot" in sys.modules:
-            from pywikibot import config as pwb_config
-
-            if Path(pwb_config.base_dir).resolve() != folder:
-                raise UsageError(f"-dir:{given}: pywikibot already started with "
-                                 f"{pwb_config.base_dir}")
-        os.environ["PYWIKIBOT_DIR"] = str(folder)
-        return
-    folder = config.path.parent.resolve()
-    if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
-        os.environ["PYWIKIBOT_DIR"] = str(folder)
-
-
 def open_backend(config: Config, where: Where) -> Backend:
     """The backend ``where`` names. Raises ``ConfigError`` without a site or folder,
-    ``LoginError`` when the wiki refuses the login."""
+    ``LoginError`` when the wiki refuses the login (``open_wiki``: all that touches
+    pywikibot, its files included, is in the wiki backend)."""
     if where.pages_dir is not None:
         return FilesBackend(where.pages_dir, simulate=where.simulate)
     named = any(where.option(o) for o in ("family", "lang", "code", "site"))
     if config.url is None and (config.family is None or config.code is None) and not named:
         raise ConfigError(f"{config.path}: no [site] family/code or url, and no "
                           "--pages-dir given")
-    _default_pywikibot_dir(config, where)
-    from hubbot.backends.wiki import WikiBackend  # pywikibot only when a wiki is used
-
-    return WikiBackend(config.family, config.code, url=config.url,
-                       username=config.username, global_args=where.pywikibot_args,
-                       debug=where.debug)
+    return open_wiki(config.family, config.code, url=config.url,
+                     username=config.username, global_args=where.global_args,
+                     debug=where.debug, config_dir=config.path.parent)
 
 
 @contextlib.contextmanager

@@ -1,14 +1,18 @@
-"""Pywikibot's process-wide settings as hubbot needs them: no prompts, no tracebacks on
-the terminal (unless -debug), pywikibot's global options applied from hubbot's command
-line only, the last cause of a failed request kept, and no credential in any message.
-Imported by ``wiki`` only, after pywikibot's directory is known."""
+"""Pywikibot's process-wide settings as hubbot needs them: its directory found before it
+starts, no prompts, no tracebacks on the terminal (unless -debug), pywikibot's global
+options applied from hubbot's command line only, the last cause of a failed request kept,
+and no credential in any message. Pywikibot itself is imported only inside the functions,
+after its directory is known."""
 
 from __future__ import annotations
 
 import copy
 import logging
+import os
 import re
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from hubbot.errors import ConfigError, LoginError, UsageError
@@ -137,3 +141,27 @@ _SECRETISH = re.compile(r"(password|secret|token)(\W+)\S+", re.IGNORECASE)
 def redact(text: str) -> str:
     """Belt and braces: whatever a library put in an error, no credential survives."""
     return _SECRETISH.sub(r"\1\2[redacted]", text)
+
+
+def use_pywikibot_dir(args: Sequence[str], config_dir: Path) -> None:
+    """Pywikibot's files (user-config.py, user-password.py): the folder of ``-dir:`` in
+    ``args``, else PYWIKIBOT_DIR, else ``config_dir`` (the hubbot config's folder) when it
+    holds a user-config.py (the README's ~/.hubbot). Must run before pywikibot is
+    imported: it reads its directory once, on import."""
+    given = next((value for name, _, value in (a.partition(":") for a in args)
+                  if name == "-dir"), None)
+    if given is not None:
+        folder = Path(given).expanduser().resolve()
+        if not (folder / "user-config.py").is_file():
+            raise UsageError(f"-dir:{given}: no user-config.py in {folder}")
+        if "pywikibot" in sys.modules:
+            from pywikibot import config as pwb_config
+
+            if Path(pwb_config.base_dir).resolve() != folder:
+                raise UsageError(f"-dir:{given}: pywikibot already started with "
+                                 f"{pwb_config.base_dir}")
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
+        return
+    folder = config_dir.resolve()
+    if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
