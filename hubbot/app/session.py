@@ -1,5 +1,6 @@
-"""Opening what a command works on: the backend (wiki or files), the run lock, and the
-configured pages read and parsed. The CLI calls these; it holds no logic of its own."""
+"""Opening what a command works on: the backend (wiki or files), the run lock, the
+configured pages read and parsed, and a page given as a file (``hubbot parse``). The CLI
+calls these; it holds no logic of its own."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from pathlib import Path
 from hubbot.app.config import Config
 from hubbot.app.state import RunLock
 from hubbot.backends.base import Backend
-from hubbot.backends.files import FilesBackend
+from hubbot.backends.files import FilesBackend, filename_to_title
 from hubbot.backends.wiki import open_wiki
-from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json
+from hubbot.core.codec import (
+    event_to_json,
+    hub_to_json,
+    interview_to_json,
+    problem_to_json,
+    table_to_json,
+)
 from hubbot.core.parse import ParsedPage, parse_page
 from hubbot.errors import ConfigError, UsageError
 
@@ -93,3 +100,23 @@ def export_records(parsed: list[ParsedPage]) -> dict[str, list[dict]]:
         "interviews": [interview_to_json(i) | {"page": p.title} for p in parsed
                        for i in p.interviews],
     }
+
+
+def parse_file(text: str, *, title: str | None = None, filename: str | None = None,
+               context_year: int | None = None) -> ParsedPage:
+    """A page's text given as a file (or stdin), parsed: its title is ``title``, else the
+    one its file name stands for (as in ``--pages-dir``), else ``stdin``."""
+    if title is None:
+        title = filename_to_title(filename) if filename is not None else "stdin"
+    return parse_page(text, title, context_year=context_year)
+
+
+def page_json(parsed: ParsedPage) -> dict:
+    """Everything read from one page, JSON-ready (``hubbot parse --json``)."""
+    return {"page": parsed.title, "events": [event_to_json(e) for e in parsed.events],
+            "hubs": [hub_to_json(h) for h in parsed.hubs],
+            "interviews": [interview_to_json(i) for i in parsed.interviews],
+            "problems": [problem_to_json(p) for p in parsed.problems],
+            "notices": [problem_to_json(n) for n in parsed.notices],
+            "tables": [table_to_json(t) for t in parsed.tables],
+            "options": parsed.option_lines()}
