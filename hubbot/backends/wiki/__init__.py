@@ -3,7 +3,8 @@
 ``hubbot.backends``, ``hubbot.core`` and ``hubbot.errors``; never the app or the CLI.
 
 - ``process``: pywikibot's process-wide setup (its directory, global options, no
-  prompts, quiet retries, credentials redacted from messages);
+  prompts, quiet retries);
+- ``failures``: a failed request in one line, with its hidden cause, no credential;
 - ``connection``: the site, logged in, requests counted and sent;
 - ``reads``: batched revisions, texts, protection, ``{{nobots}}``, old revisions, groups;
 - ``saves``: the edit with its conflict check, page creation, the interactive question;

@@ -8,13 +8,11 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from hubbot.backends.wiki.failures import Causes, one_line, redact
 from hubbot.backends.wiki.process import (
-    Causes,
     global_options,
     handle_args,
-    one_line,
     quiet_pywikibot,
-    redact,
     url_family_name,
 )
 from hubbot.errors import ConfigError, LoginError, WikiError
