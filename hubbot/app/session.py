@@ -1,11 +1,10 @@
-"""Opening what a command works on: the backend (wiki or files), the run lock, and the
-configured pages read and parsed. The CLI calls these; it holds no logic of its own."""
+"""Opening what a command works on: the backend (wiki or files), the run lock, the
+configured pages read and parsed, and a page given as a file (``hubbot parse``). The CLI
+calls these; it holds no logic of its own."""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +12,15 @@ from pathlib import Path
 from hubbot.app.config import Config
 from hubbot.app.state import RunLock
 from hubbot.backends.base import Backend
-from hubbot.backends.files import FilesBackend
-from hubbot.core.codec import event_to_json, hub_to_json, interview_to_json
+from hubbot.backends.files import FilesBackend, filename_to_title
+from hubbot.backends.wiki import open_wiki
+from hubbot.core.codec import (
+    event_to_json,
+    hub_to_json,
+    interview_to_json,
+    problem_to_json,
+    table_to_json,
+)
 from hubbot.core.read import ParsedPage, parse_page
 from hubbot.errors import ConfigError, UsageError
 
@@ -23,15 +29,15 @@ from hubbot.errors import ConfigError, UsageError
 class Where:
     """Which backend a command uses: a folder of files, or the configured wiki, and
     pywikibot's global options from the command line (``-simulate``, ``-dir:``,
-    ``-user:``, ...), handed to ``pywikibot.handle_args`` when a wiki is used."""
+    ``-user:``, ...), handed to the wiki backend when a wiki is used."""
 
     pages_dir: Path | None = None
     debug: bool = False
-    pywikibot_args: tuple[str, ...] = ()
+    global_args: tuple[str, ...] = ()
 
     def option(self, name: str) -> str | None:
         """The value of the global option ``-name`` (``""`` without one), or None."""
-        for arg in self.pywikibot_args:
+        for arg in self.global_args:
             key, _, value = arg.partition(":")
             if key == f"-{name}":
                 return value
@@ -42,44 +48,19 @@ class Where:
         return self.option("simulate") is not None
 
 
-def _default_pywikibot_dir(config: Config, where: Where) -> None:
-    """Pywikibot's files (user-config.py, user-password.py): the folder of ``-dir:``, else
-    PYWIKIBOT_DIR, else the hubbot config's folder when it holds a user-config.py (the
-    README's ~/.hubbot). Must run before pywikibot is imported: it reads its directory
-    once, on import."""
-    given = where.option("dir")
-    if given is not None:
-        folder = Path(given).expanduser().resolve()
-        if not (folder / "user-config.py").is_file():
-            raise UsageError(f"-dir:{given}: no user-config.py in {folder}")
-        if "pywikibot" in sys.modules:
-            from pywikibot import config as pwb_config
-
-            if Path(pwb_config.base_dir).resolve() != folder:
-                raise UsageError(f"-dir:{given}: pywikibot already started with "
-                                 f"{pwb_config.base_dir}")
-        os.environ["PYWIKIBOT_DIR"] = str(folder)
-        return
-    folder = config.path.parent.resolve()
-    if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
-        os.environ["PYWIKIBOT_DIR"] = str(folder)
-
-
 def open_backend(config: Config, where: Where) -> Backend:
     """The backend ``where`` names. Raises ``ConfigError`` without a site or folder,
-    ``LoginError`` when the wiki refuses the login."""
+    ``LoginError`` when the wiki refuses the login (``open_wiki``: all that touches
+    pywikibot, its files included, is in the wiki backend)."""
     if where.pages_dir is not None:
         return FilesBackend(where.pages_dir, simulate=where.simulate)
     named = any(where.option(o) for o in ("family", "lang", "code", "site"))
     if config.url is None and (config.family is None or config.code is None) and not named:
         raise ConfigError(f"{config.path}: no [site] family/code or url, and no "
                           "--pages-dir given")
-    _default_pywikibot_dir(config, where)
-    from hubbot.backends.wiki import WikiBackend  # pywikibot only when a wiki is used
-
-    return WikiBackend(config.family, config.code, url=config.url,
-                       username=config.username, global_args=where.pywikibot_args,
-                       debug=where.debug)
+    return open_wiki(config.family, config.code, url=config.url,
+                     username=config.username, global_args=where.global_args,
+                     debug=where.debug, config_dir=config.path.parent)
 
 
 @contextlib.contextmanager
@@ -119,3 +100,23 @@ def export_records(parsed: list[ParsedPage]) -> dict[str, list[dict]]:
         "interviews": [interview_to_json(i) | {"page": p.title} for p in parsed
                        for i in p.interviews],
     }
+
+
+def parse_file(text: str, *, title: str | None = None, filename: str | None = None,
+               context_year: int | None = None) -> ParsedPage:
+    """A page's text given as a file (or stdin), parsed: its title is ``title``, else the
+    one its file name stands for (as in ``--pages-dir``), else ``stdin``."""
+    if title is None:
+        title = filename_to_title(filename) if filename is not None else "stdin"
+    return parse_page(text, title, context_year=context_year)
+
+
+def page_json(parsed: ParsedPage) -> dict:
+    """Everything read from one page, JSON-ready (``hubbot parse --json``)."""
+    return {"page": parsed.title, "events": [event_to_json(e) for e in parsed.events],
+            "hubs": [hub_to_json(h) for h in parsed.hubs],
+            "interviews": [interview_to_json(i) for i in parsed.interviews],
+            "problems": [problem_to_json(p) for p in parsed.problems],
+            "notices": [problem_to_json(n) for n in parsed.notices],
+            "tables": [table_to_json(t) for t in parsed.tables],
+            "options": parsed.option_lines()}

@@ -1,1 +1,2 @@
-"""The command line: arguments in, one call into ``hubbot.app``, text or JSON out."""
+"""The cli layer, the command line: arguments in, one call into the app (``hubbot.app``),
+text or JSON out. Imports the app and ``hubbot.errors`` only."""

@@ -29,18 +29,16 @@ from hubbot.app.commands import (
 )
 from hubbot.app.config import load_config
 from hubbot.app.model import Mode
-from hubbot.app.session import Where, export_records, read_configured, session
-from hubbot.backends.files import filename_to_title
+from hubbot.app.session import (
+    Where,
+    export_records,
+    page_json,
+    parse_file,
+    read_configured,
+    session,
+)
 from hubbot.cli.args import build_parser, split_global_options
 from hubbot.cli.output import Output, print_report, print_summary
-from hubbot.core.codec import (
-    event_to_json,
-    hub_to_json,
-    interview_to_json,
-    problem_to_json,
-    table_to_json,
-)
-from hubbot.core.read import parse_page
 from hubbot.errors import EXIT_BUG, EXIT_USAGE, HubbotError, UsageError
 
 
@@ -65,23 +63,17 @@ def _where(args: argparse.Namespace) -> Where:
 def cmd_parse(args: argparse.Namespace, out: Output) -> int:
     try:
         if str(args.file) == "-":
-            text, title = sys.stdin.read(), args.page or "stdin"
+            text, name = sys.stdin.read(), None
         else:
-            text = args.file.read_text(encoding="utf-8")
-            title = args.page or filename_to_title(args.file.name)
+            text, name = args.file.read_text(encoding="utf-8"), args.file.name
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{args.file}: cannot read: {exc}") from None
-    parsed = parse_page(text, title, context_year=args.context_year)
+    parsed = parse_file(text, title=args.page, filename=name,
+                        context_year=args.context_year)
     if args.json:
-        out.write_json({"page": title, "events": [event_to_json(e) for e in parsed.events],
-                        "hubs": [hub_to_json(h) for h in parsed.hubs],
-                        "interviews": [interview_to_json(i) for i in parsed.interviews],
-                        "problems": [problem_to_json(p) for p in parsed.problems],
-                        "notices": [problem_to_json(n) for n in parsed.notices],
-                        "tables": [table_to_json(t) for t in parsed.tables],
-                        "options": parsed.option_lines()})
+        out.write_json(page_json(parsed))
         return 0
-    out.log(f"{title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
+    out.log(f"{parsed.title}: {len(parsed.events)} events, {len(parsed.hubs)} hubs, "
             f"{len(parsed.interviews)} interviews, {len(parsed.problems)} problems"
             + (f", {len(parsed.notices)} notices" if parsed.notices else ""))
     for line in parsed.option_lines():

@@ -55,10 +55,10 @@ def test_simulate_runs_up_to_the_save_and_writes_nothing(site):  # noqa: F811
 def test_simulate_in_user_config_is_honoured(site, monkeypatch):  # noqa: F811
     from pywikibot import config as pwb_config
 
-    from hubbot.backends import pwbsetup as wiki
+    from hubbot.backends.wiki import process as wiki
 
     # as if user-config.py said simulate = True (a backend made earlier in this process
-    # keeps what user-config.py set in pwbsetup._USER_CONFIG)
+    # keeps what user-config.py set in process._USER_CONFIG)
     if wiki._USER_CONFIG:
         monkeypatch.setitem(wiki._USER_CONFIG, "simulate", True)
     else:

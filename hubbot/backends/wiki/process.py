@@ -1,16 +1,20 @@
-"""Pywikibot's process-wide settings as hubbot needs them: no prompts, no tracebacks on
-the terminal (unless -debug), pywikibot's global options applied from hubbot's command
-line only, the last cause of a failed request kept, and no credential in any message.
-Imported by ``wiki`` only, after pywikibot's directory is known."""
+"""Pywikibot's process-wide settings as hubbot needs them: its directory found before it
+starts, no prompts, no tracebacks on the terminal (unless -debug), pywikibot's global
+options applied from hubbot's command line only. Pywikibot itself is imported only inside the functions,
+after its directory is known."""
 
 from __future__ import annotations
 
 import copy
 import logging
+import os
 import re
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from hubbot.backends.wiki.failures import one_line
 from hubbot.errors import ConfigError, LoginError, UsageError
 
 
@@ -48,33 +52,6 @@ def quiet_pywikibot(debug: bool) -> None:
         for handler in logging.getLogger(name).handlers:
             if not any(isinstance(f, NoTracebacks) for f in handler.filters):
                 handler.addFilter(NoTracebacks())
-
-
-def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:300]
-
-
-class Causes(logging.Handler):
-    """What went wrong on the way to a failed request: pywikibot retries a 503, a dropped
-    connection or some API errors quietly and then says only "Maximum retries attempted
-    without success"; this keeps the last cause it logged (and the response hook adds
-    HTTP error statuses) so the page's failure can name it."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.last: str | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a log record we cannot format is no cause
-            return
-        if record.exc_info and record.exc_info[1] is not None:
-            message = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
-        lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
-        if lines and not lines[-1].startswith(("http://", "https://")):
-            self.last = redact(" ".join(lines[-1].split()))[:200]
 
 
 # What pywikibot.handle_args may change in pywikibot.config.
@@ -131,9 +108,25 @@ def handle_args(pywikibot: Any, args: list[str]) -> None:
         raise UsageError(f"unknown pywikibot option {rest[0]!r}")
 
 
-_SECRETISH = re.compile(r"(password|secret|token)(\W+)\S+", re.IGNORECASE)
+def use_pywikibot_dir(args: Sequence[str], config_dir: Path) -> None:
+    """Pywikibot's files (user-config.py, user-password.py): the folder of ``-dir:`` in
+    ``args``, else PYWIKIBOT_DIR, else ``config_dir`` (the hubbot config's folder) when it
+    holds a user-config.py (the README's ~/.hubbot). Must run before pywikibot is
+    imported: it reads its directory once, on import."""
+    given = next((value for name, _, value in (a.partition(":") for a in args)
+                  if name == "-dir"), None)
+    if given is not None:
+        folder = Path(given).expanduser().resolve()
+        if not (folder / "user-config.py").is_file():
+            raise UsageError(f"-dir:{given}: no user-config.py in {folder}")
+        if "pywikibot" in sys.modules:
+            from pywikibot import config as pwb_config
 
-
-def redact(text: str) -> str:
-    """Belt and braces: whatever a library put in an error, no credential survives."""
-    return _SECRETISH.sub(r"\1\2[redacted]", text)
+            if Path(pwb_config.base_dir).resolve() != folder:
+                raise UsageError(f"-dir:{given}: pywikibot already started with "
+                                 f"{pwb_config.base_dir}")
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
+        return
+    folder = config_dir.resolve()
+    if "PYWIKIBOT_DIR" not in os.environ and (folder / "user-config.py").is_file():
+        os.environ["PYWIKIBOT_DIR"] = str(folder)
