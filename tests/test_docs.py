@@ -84,3 +84,29 @@ def test_the_bot_documentation_page_tells_the_exit_codes():
     page = (REPO / "wikitemplates" / "Hubbot documentation.wikitext").read_text(
         encoding="utf-8")
     assert "exit code" in page and "5 a bug in hubbot" in page and "1 a page failed" in page
+
+
+def test_architecture_names_only_what_exists():
+    """Every module, folder and function ARCHITECTURE.md and the README's design section
+    point to exists: the map is of this code, not of an earlier layout."""
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    design = README.split("## Design", 1)[1]
+    design = design.split("\n## ", 1)[0]
+    package = REPO / "hubbot"
+    paths = set(re.findall(r"`((?:core|app|backends|cli)/[\w/]*(?:\.py|/))`", text + design))
+    assert len(paths) > 20
+    missing = [p for p in sorted(paths) if not (package / p).exists()]
+    assert not missing, missing
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
+    classes = set(re.findall(r"`([A-Z][a-z]\w*)(?:\.\w+)?`", text))
+    assert {"DateCell", "Applier", "PageError", "Sync"} <= classes
+    classes -= {"Hubs"}  # a page title, not code
+    undefined = [c for c in sorted(classes) if not re.search(rf"\bclass {c}\b", source)]
+    assert not undefined, undefined
+    functions = set(re.findall(r"`(?:\w+\.)?(parse_page|render_page|written_records|attempt)`", text))
+    assert functions == {"parse_page", "render_page", "written_records", "attempt"}
+    assert all(re.search(rf"\bdef {f}\b", source) for f in functions)
+    methods = re.findall(r"`(\w+)\.(\w+)`", text)
+    for cls, meth in methods:
+        if re.search(rf"\bclass {cls}\b", source):
+            assert re.search(rf"\bdef {meth}\b", source), f"{cls}.{meth}"

@@ -38,6 +38,12 @@ class Backend(Protocol):
     #: after everything up to it ran; nothing is written, the state file neither.
     simulate: bool
 
+    @property
+    def request_count(self) -> int | None:
+        """API requests made so far (``hubbot history`` and the bench print it); None
+        where no request is made (files)."""
+        ...
+
     def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
         """Latest revision of each title, batched (one API request per 500 titles for
         an account with ``apihighlimits``, else per 50), with its user, parent, change

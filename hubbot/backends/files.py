@@ -46,6 +46,11 @@ class FilesBackend:
         if not self.directory.is_dir():
             raise UsageError(f"--pages-dir {self.directory}: not a directory")
 
+    @property
+    def request_count(self) -> int | None:
+        """Files are read without a request."""
+        return None
+
     def _path(self, title: str) -> Path:
         return self.directory / title_to_filename(title)
 

@@ -211,7 +211,7 @@ def cmd_history(args: argparse.Namespace, out: Output) -> int:
         config = load_config(args.config)
         with session(config, _where(args), lock=False) as backend:
             walks = [history_from_wiki(backend, config, query)]
-            requests = getattr(backend, "request_count", None)
+            requests = backend.request_count
     rows = history_rows(walks)
     if args.format == "json":
         out.write_json(rows)
