@@ -231,7 +231,7 @@ class Planner:
         """The records of ``text`` (what will be on the wiki), not of the text read: the
         state then does not depend on whether the page was normalised in this run.
         ``text`` is ``render_page(parsed)``: its records are told from ``parsed`` and the
-        edits planned (``render.written_records``), or read from ``text`` when they
+        edits planned (``write.written_records``), or read from ``text`` when they
         cannot be told so (reading it again was most of a real run's extra cost)."""
         if text == page.text:
             return records_of(parsed)
