@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from hubbot.core.write.dateedits import DateEdit
 
 __all__ = ["DATA_KINDS", "Context", "DateCell", "ParsedRow", "ParsedTable", "Reader",
-           "RowAccount", "RowKind", "header_names", "read_table"]
+           "RowAccount", "RowKind", "header_names", "read_date", "read_table"]
 
 
 class RowKind(StrEnum):
@@ -195,16 +195,26 @@ class Context:
         (``pr.date``). A date that does not read is a problem quoting the cell."""
         cell = pr.cells[self.columns[column]]
         content = self.cell_text(cell)
-        shown = flatten(content).text
         given = year if year is not None else self.context_year
-        try:
-            span = parse_date(shown, given)
-        except DateParseError as exc:
-            pr.date = DateCell(cell, shown, given, None)
-            self.problem(pr, f"bad date ({exc})", quote(content))
-            return pr.date
-        pr.date = DateCell(cell, shown, given, span, span.year_inferred and year is not None)
+        pr.date, error = read_date(cell, content, given, from_section=year is not None)
+        if error is not None:
+            self.problem(pr, f"bad date ({error})", quote(content))
         return pr.date
+
+
+def read_date(cell: Cell, content: str, year: int | None, *, from_section: bool = False
+              ) -> tuple[DateCell, DateParseError | None]:
+    """A date cell's wikitext (``content``, the bytes of ``cell``) read: its visible text
+    flattened once and parsed once (``year`` for a date written without one;
+    ``from_section``: that year is the section's). The one reading of a date cell, for
+    the text read (``Context.date``) and for a cell's text after a date edit
+    (``write.written_records``); the error when the date does not read."""
+    shown = flatten(content).text
+    try:
+        span = parse_date(shown, year)
+    except DateParseError as exc:
+        return DateCell(cell, shown, year, None), exc
+    return DateCell(cell, shown, year, span, span.year_inferred and from_section), None
 
 
 # --- rows, sections and rowspans ----------------------------------------------------------

@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hubbot.core.dates import DateParseError, parse_date
-from hubbot.core.read.cells import flatten
-from hubbot.core.read.rows import DATA_KINDS, ParsedTable
+from hubbot.core.read.rows import DATA_KINDS, ParsedTable, read_date
 from hubbot.core.records import Event, Hub, Interview, Kind
 from hubbot.core.write.dateedits import DateEdit
 from hubbot.core.write.order import SORT_KEYS, plan_order
@@ -150,12 +148,10 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                         not date.cell.start <= edit.start <= edit.end <= date.cell.end:
                     return None
                 cell = date.cell
-                shown = flatten(text[cell.start:edit.start] + edit.new
-                                + text[edit.end:cell.end]).text
-                try:
-                    record = replace(record, when=parse_date(shown, date.year),
-                                     date_text=shown)
-                except DateParseError:
+                again, error = read_date(cell, text[cell.start:edit.start] + edit.new
+                                         + text[edit.end:cell.end], date.year)
+                if error is not None or again.span is None:
                     return None
+                record = replace(record, when=again.span, date_text=again.text)
             records.append(record)
     return out
