@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 
 from hubbot.app.model import (
     Confirm,
@@ -114,9 +115,10 @@ class Applier:
         plan.summary = plain_summary(plan.summary + self.summary_suffix)
         if self.docs_link:
             plan.summary = link_prefix(plan.summary, *self.docs_link)
-        diff = unified_diff(plan.title, plan.page.text, plan.new_text, self._label(plan.page.revid))
-        result = PageResult(plan.title, Outcome.WOULD_SAVE, diff=diff, summary=plan.summary,
+        result = PageResult(plan.title, Outcome.WOULD_SAVE, summary=plan.summary,
                             base_revid=plan.page.revid, new_text=plan.new_text)
+        result.diff = partial(unified_diff, plan.title, plan.page.text, plan.new_text,
+                              self._label(plan.page.revid))
         try:
             if not plan.page.editable:
                 raise PageSkippedError(plan.title, plan.page.not_editable_reason or
@@ -125,7 +127,7 @@ class Applier:
                 return result
             if self.quit:
                 result.outcome, result.message = Outcome.DECLINED, "not asked (quit)"
-            elif self._ask(plan, diff) != "y":
+            elif self._ask(plan, result.diff) != "y":
                 result.outcome = Outcome.DECLINED
                 result.message = "quit asked" if self.quit else ""
             else:
@@ -194,7 +196,8 @@ class Applier:
                 result.message = "someone else made the change first"
                 record(state, plan.title, plan.state)
                 return
-            result.diff = unified_diff(plan.title, page.text, text, self._label(page.revid))
+            result.diff = partial(unified_diff, plan.title, page.text, text,
+                                  self._label(page.revid))
             try:
                 saved = self.backend.save(page, text, plan.summary)
             except EditConflictError as again:

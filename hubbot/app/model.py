@@ -44,12 +44,26 @@ class PageResult:
     outcome: Outcome
     message: str = ""
     revid: int | None = None
-    diff: str = ""
+    # the diff, or how to make it: made on first use (``diff``), so a scheduled run that
+    # shows none never pays for it (a unified diff of a 50,000-row table is about 10% of
+    # such a run)
+    _diff: str | Callable[[], str] = field(default="", repr=False)
     summary: str = ""
     base_revid: int | None = None
     new_text: str = ""  # set when the page would change (for on-wiki reviews)
     revision: str = ""  # how the saved revision is named (``Backend.revision_label``)
     simulated: bool = False  # pywikibot's -simulate stopped the save
+
+    @property
+    def diff(self) -> str:
+        """The page's unified diff ("" when it does not change)."""
+        if callable(self._diff):
+            self._diff = self._diff()
+        return self._diff
+
+    @diff.setter
+    def diff(self, value: str | Callable[[], str]) -> None:
+        self._diff = value
 
     def line(self) -> str:
         text = f"{self.title}: {self.outcome.value}"
