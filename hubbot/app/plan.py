@@ -6,7 +6,6 @@ human edit found after a save)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from hubbot.app.model import Outcome, PageResult, Plan, Records, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.core.changes import COUNT_MOVES, Change, diff_events, diff_hubs, summarize
 from hubbot.core.codec import (
+    canonical_json,
     event_from_json,
     event_to_json,
     hub_from_json,
@@ -35,7 +35,7 @@ from hubbot.errors import GuardError, PageError, TableError
 
 
 def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(records, key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
+    return sorted(records, key=canonical_json)
 
 
 def records_of(parsed: ParsedPage) -> Records:

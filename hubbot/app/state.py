@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from hubbot.backends.atomic import atomic_write
 from hubbot.core.changes import ChangeKind
-from hubbot.core.codec import event_from_json, hub_from_json
+from hubbot.core.codec import canonical_json, event_from_json, hub_from_json
 from hubbot.errors import LockedError, StorageError
 
 STATE_VERSION = 1
@@ -248,9 +248,10 @@ class StateStore:
             fields["first_seen"] = state.first_seen
         if state.translation_edits:
             fields["translation_edits"] = state.translation_edits
-        head = [f" {_dumps(key)}: {_dumps(value)},\n" for key, value in fields.items()
+        dump = canonical_json
+        head = [f" {dump(key)}: {dump(value)},\n" for key, value in fields.items()
                 if key < "pages"]
-        tail = [f",\n {_dumps(key)}: {_dumps(value)}" for key, value in fields.items()
+        tail = [f",\n {dump(key)}: {dump(value)}" for key, value in fields.items()
                 if key > "pages"]
         chunks = [("{\n" + "".join(sorted(head)) + ' "pages": {').encode()]
         encoded: dict[str, tuple[Records, list[bytes]]] = {}
@@ -259,12 +260,12 @@ class StateStore:
             if cached is None or cached[0] is not ps.records:
                 cached = ps.records, records_chunks(ps.records)
             encoded[title] = cached
-            hold = f'"hold": {_dumps(dataclasses.asdict(ps.hold))}, ' if ps.hold else ""
+            hold = f'"hold": {canonical_json(dataclasses.asdict(ps.hold))}, ' if ps.hold else ""
             owed = '"owed": true, ' if ps.owed else ""
-            saved = f', "saved": {_dumps(dataclasses.asdict(ps.saved))}' if ps.saved else ""
-            chunks += [f"{',' if n else ''}\n  {_dumps(title)}: {{{hold}{owed}\"records\": "
+            saved = f', "saved": {canonical_json(dataclasses.asdict(ps.saved))}' if ps.saved else ""
+            chunks += [f"{',' if n else ''}\n  {canonical_json(title)}: {{{hold}{owed}\"records\": "
                        .encode(), *cached[1],
-                       f", \"revid\": {_dumps(ps.revid)}{saved}}}".encode()]
+                       f", \"revid\": {canonical_json(ps.revid)}{saved}}}".encode()]
         self._encoded = encoded
         chunks.append(("\n }" if state.pages else "}").encode())
         chunks.append(("".join(sorted(tail)) + "\n}\n").encode())
@@ -274,28 +275,23 @@ class StateStore:
         atomic_write(self.path, chunks)
 
 
-def _dumps(value: Any) -> str:
-    """Compact, deterministic JSON on one line (json's C encoder: no ``indent``)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def dumps_records(records: Records) -> bytes:
-    """``_dumps(records).encode()``, byte for byte (see ``records_chunks``)."""
+    """``canonical_json(records).encode()``, byte for byte (see ``records_chunks``)."""
     return b"".join(records_chunks(records))
 
 
 def records_chunks(records: Records) -> list[bytes]:
-    """``_dumps(records).encode()`` in chunks, encoded one record at a time and never
+    """``canonical_json(records).encode()`` in chunks, encoded one record at a time and never
     joined (they are written one after the other): encoding a large table whole held
     every token of it at once, and joining it a second copy (most of a 50,000-row real
     run's memory peak)."""
     if not isinstance(records, dict) or not all(
             isinstance(k, str) and isinstance(v, list) for k, v in records.items()):
-        return [_dumps(records).encode()]
+        return [canonical_json(records).encode()]
     out = [b"{"]
     for n, kind in enumerate(sorted(records)):
-        out.append((", " if n else "").encode() + _dumps(kind).encode() + b": [")
-        out += [(b", " if i else b"") + _dumps(record).encode()
+        out.append((", " if n else "").encode() + canonical_json(kind).encode() + b": [")
+        out += [(b", " if i else b"") + canonical_json(record).encode()
                 for i, record in enumerate(records[kind])]
         out.append(b"]")
     out.append(b"}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import partial
@@ -33,7 +32,7 @@ from hubbot.app.reportpage import plan_report_page, release_hint
 from hubbot.app.state import Hold, State, StateStore
 from hubbot.app.trigger import answer_trigger, release_on_wiki, trigger_request
 from hubbot.backends.base import Backend
-from hubbot.core.codec import hub_to_json
+from hubbot.core.codec import canonical_json, hub_to_json
 from hubbot.core.pages import PageText, Revision
 from hubbot.core.records import Kind
 from hubbot.core.reverts import find_revert, needs_history
@@ -49,7 +48,7 @@ def _by_key(records: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for record in records:
         out.setdefault(str(record.get("key")), []).append(
-            json.dumps(record, sort_keys=True, ensure_ascii=False))
+            canonical_json(record))
     return {k: sorted(v) for k, v in out.items()}
 
 

@@ -7,6 +7,7 @@ The dict shapes are the documented output of ``hubbot parse --json``; ``from_*``
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -25,9 +26,16 @@ from hubbot.core.records import (
     Stage,
 )
 
-__all__ = ["event_from_json", "event_to_json", "hub_from_json", "hub_to_json",
+__all__ = ["canonical_json", "event_from_json", "event_to_json", "hub_from_json", "hub_to_json",
            "interview_from_json", "interview_to_json", "problem_from_json", "problem_to_json",
            "rows_to_json", "span_from_json", "span_to_json", "stage_from_json", "table_to_json"]
+
+#: A value as compact, deterministic JSON on one line (keys sorted, non-ASCII kept):
+#: ``json.dumps(value, ensure_ascii=False, sort_keys=True)``, byte for byte, with one
+#: encoder built once rather than one per call (the state sorts and writes every
+#: record with it: 100,000 calls at 50,000 rows).
+canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
 
 
 def _iso(d: date | None) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hubbot.core.codec import event_from_json, hub_from_json, interview_from_json
+from hubbot.core.codec import canonical_json, event_from_json, hub_from_json, interview_from_json
 from hubbot.core.dates import format_date
 from hubbot.core.records import DateSpan, Event, Hub, Interview
 
@@ -73,7 +73,7 @@ def _interview(iv: Interview, src: SourceRecords) -> dict[str, Any]:
 
 def _order(records: list[dict[str, Any]], *fields: str) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (tuple(str(r.get(f) or "") for f in fields),
-                                          json.dumps(r, sort_keys=True, ensure_ascii=False)))
+                                          canonical_json(r)))
 
 
 def stage_dates(previous: Mapping[str, Any] | None) -> dict[str, tuple[str, str | None]]:
