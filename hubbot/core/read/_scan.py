@@ -116,6 +116,8 @@ def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str,
 
 def _make_cell(text: str, marker: str, start: int, end: int, mask: Mask) -> Cell:
     """Separate ``attrs |`` from a cell's content, as MediaWiki does."""
+    if text.find("|", start, end) < 0 and text.find(PIPE, start, end) < 0:  # no attributes
+        return Cell(marker, start, end)
     pieces = _split_top_level(text, start, end, ("|",), mask)
     if len(pieces) > 1:
         attr_start, attr_end = pieces[0]
