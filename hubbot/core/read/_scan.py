@@ -38,7 +38,9 @@ class Cell:
 
     def span(self, which: str) -> int:
         """The cell's ``rowspan`` or ``colspan`` as MediaWiki reads it (1 if absent)."""
-        for m in _SPAN_ATTR.finditer(self.attrs or ""):
+        if not self.attrs:  # most cells: asked once per row and kind of span
+            return 1
+        for m in _SPAN_ATTR.finditer(self.attrs):
             if m.group(1).lower() == which:
                 return max(1, min(int(m.group(2)), 1000))
         return 1
