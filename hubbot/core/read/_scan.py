@@ -91,6 +91,16 @@ def _separator_pattern(seps: tuple[str, ...]) -> re.Pattern[str]:
 def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str, ...],
                      mask: Mask) -> list[tuple[int, int]]:
     """Split text[line_start:line_end] on any of ``seps`` outside links and masked spans."""
+    if len(seps) == 1:
+        segment = text[line_start:line_end]
+        # No link, no "{{!}}" and no masked span (each starts at "{" or "<"): a plain split.
+        if "[[" not in segment and "{" not in segment and "<" not in segment \
+                and not mask.covers(line_start):
+            sep, pos, out = seps[0], line_start, []
+            for piece in segment.split(sep):
+                out.append((pos, pos + len(piece)))
+                pos += len(piece) + len(sep)
+            return out
     parts: list[tuple[int, int]] = []
     pattern = _separator_pattern(seps)
     link_depth = 0
