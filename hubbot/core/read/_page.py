@@ -34,7 +34,7 @@ from hubbot.core.regions import (
     find_region,
     near_miss_markers,
 )
-from hubbot.core.units import Unit, blocks, extract_units, keep_units
+from hubbot.core.units import blocks, extract_units, keep_units
 
 # The reading stage plans the write (row order, date cell edits) so that every command
 # reports what a write would do. The writing stage imports this stage's rows and cells;
@@ -60,8 +60,6 @@ class ParsedPage:
     notices: list[Problem] = field(default_factory=list)
     # the options in effect per region (None: the marker's options are bad)
     options: dict[str, TableOptions | None] = field(default_factory=dict)
-    # the page's translation units, when read to keep them (None: not read)
-    units: list[Unit] | None = None
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -252,8 +250,8 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
     problems: list[Problem] = []
     notices: list[Problem] = []
     translate_blocks = blocks(text) if "<translate" in text else []
-    units = None if allow_unit_changes else \
-        extract_units(text, translate_blocks) if translate_blocks else []
+    units = [] if allow_unit_changes or not translate_blocks else \
+        extract_units(text, translate_blocks)
     regions, region_errors = _regions(text, title, markers, problems)
     options = _options(title, text, regions, default_options, problems)
     parsed_tables: list[ParsedTable] = []
@@ -278,7 +276,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
                 dateedits.plan_date_edits(title, text, pt, pt.options.dates)
                 pt.order, pt.problems = order.plan_order(pt, title, pt.options.sort)
                 if translate_blocks:
-                    notices.extend(keep_units(pt, title, units or [], translate_blocks))
+                    notices.extend(keep_units(pt, title, units, translate_blocks))
         for pr in rows:
             problems.extend(pr.problems)
             notices.extend(pr.notices)
@@ -291,4 +289,4 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
                                     region.inner_end].strip()[:200],
                                     f"no {name} table in the region"))
     return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, notices,
-                      options, units)
+                      options)
