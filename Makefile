@@ -13,6 +13,9 @@ $(PY):
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
+	# An editable install leaves hubbot's modules without bytecode, and with
+	# PYTHONDONTWRITEBYTECODE set every run would compile them again: compile them once.
+	$(PY) -m compileall -q hubbot
 	touch $@
 
 # Tests, lint and benchmarks: also the test and plot extras (never in a production

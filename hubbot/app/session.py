@@ -13,7 +13,6 @@ from hubbot.app.config import Config
 from hubbot.app.state import RunLock
 from hubbot.backends.base import Backend
 from hubbot.backends.files import FilesBackend, filename_to_title
-from hubbot.backends.wiki import open_wiki
 from hubbot.core.codec import (
     event_to_json,
     hub_to_json,
@@ -58,6 +57,8 @@ def open_backend(config: Config, where: Where) -> Backend:
     if config.url is None and (config.family is None or config.code is None) and not named:
         raise ConfigError(f"{config.path}: no [site] family/code or url, and no "
                           "--pages-dir given")
+    from hubbot.backends.wiki import open_wiki  # a run on a folder never imports it
+
     return open_wiki(config.family, config.code, url=config.url,
                      username=config.username, global_args=where.global_args,
                      debug=where.debug, config_dir=config.path.parent)

@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import IO
@@ -261,6 +260,8 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         out.error("interrupted", exit_code=130, kind="KeyboardInterrupt")
         return 130
     except Exception as exc:  # a bug: its traceback, and a code no failure has
+        import traceback  # only for a bug
+
         traceback.print_exc(file=stderr)
         out.error(f"a bug in hubbot ({type(exc).__name__}): please report it with the "
                   "traceback above", exit_code=EXIT_BUG, kind=type(exc).__name__)

@@ -38,7 +38,9 @@ class Cell:
 
     def span(self, which: str) -> int:
         """The cell's ``rowspan`` or ``colspan`` as MediaWiki reads it (1 if absent)."""
-        for m in _SPAN_ATTR.finditer(self.attrs or ""):
+        if not self.attrs:  # most cells: asked once per row and kind of span
+            return 1
+        for m in _SPAN_ATTR.finditer(self.attrs):
             if m.group(1).lower() == which:
                 return max(1, min(int(m.group(2)), 1000))
         return 1
@@ -89,6 +91,16 @@ def _separator_pattern(seps: tuple[str, ...]) -> re.Pattern[str]:
 def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str, ...],
                      mask: Mask) -> list[tuple[int, int]]:
     """Split text[line_start:line_end] on any of ``seps`` outside links and masked spans."""
+    if len(seps) == 1:
+        segment = text[line_start:line_end]
+        # No link, no "{{!}}" and no masked span (each starts at "{" or "<"): a plain split.
+        if "[[" not in segment and "{" not in segment and "<" not in segment \
+                and not mask.covers(line_start):
+            sep, pos, out = seps[0], line_start, []
+            for piece in segment.split(sep):
+                out.append((pos, pos + len(piece)))
+                pos += len(piece) + len(sep)
+            return out
     parts: list[tuple[int, int]] = []
     pattern = _separator_pattern(seps)
     link_depth = 0
@@ -116,6 +128,8 @@ def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str,
 
 def _make_cell(text: str, marker: str, start: int, end: int, mask: Mask) -> Cell:
     """Separate ``attrs |`` from a cell's content, as MediaWiki does."""
+    if text.find("|", start, end) < 0 and text.find(PIPE, start, end) < 0:  # no attributes
+        return Cell(marker, start, end)
     pieces = _split_top_level(text, start, end, ("|",), mask)
     if len(pieces) > 1:
         attr_start, attr_end = pieces[0]

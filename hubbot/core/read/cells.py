@@ -80,7 +80,9 @@ def strip_translate(wikitext: str) -> str:
 def visible(text: str) -> str:
     """Normalized visible text: NBSP as a space, invisible characters removed,
     whitespace collapsed, stripped."""
-    return " ".join(_INVISIBLE.sub("", text.replace("\u00a0", " ")).split())
+    if not text.isascii():  # NBSP and the invisible characters are all beyond ASCII
+        text = _INVISIBLE.sub("", text.replace("\u00a0", " "))
+    return " ".join(text.split())
 
 
 def without_mylanguage(target: str) -> str:

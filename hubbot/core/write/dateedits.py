@@ -27,6 +27,7 @@ __all__ = ["DateEdit", "canonical", "plan_date_edits"]
 _HIDDEN = re.compile(r"<!--.*?(?:-->|$)|<[^<>]*>|&(?!nbsp;|#160;|#xa0;)#?\w+;",
                      re.DOTALL | re.IGNORECASE)
 _RUN = re.compile(r"(?:[^<>{}\[\]|=&\x00\n]|&nbsp;|&#160;|&#xa0;)+", re.IGNORECASE)
+_NBSP = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
 _EDGE = "\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff \t\r"
 
 
@@ -81,7 +82,8 @@ def _date_bytes(text: str, date: DateCell) -> tuple[int, int] | None:
     cell's bytes whose visible text is the cell's; None when there is not exactly one."""
     cell, shown = date.cell, visible(date.text)
     content = text[cell.start:cell.end]
-    masked = _HIDDEN.sub(lambda m: "\x00" * len(m.group(0)), content)
+    masked = _HIDDEN.sub(lambda m: "\x00" * len(m.group(0)), content) \
+        if "<" in content or "&" in content else content  # _HIDDEN starts at "<" or "&"
     candidates = []
     for m in _RUN.finditer(masked):
         run = content[m.start():m.end()]
@@ -89,7 +91,7 @@ def _date_bytes(text: str, date: DateCell) -> tuple[int, int] | None:
         if not core:
             continue
         lead = m.start() + (len(run) - len(run.lstrip(_EDGE)))
-        core_text = re.sub(r"&(?:nbsp|#160|#xa0);", " ", core, flags=re.IGNORECASE)
+        core_text = _NBSP.sub(" ", core) if "&" in core else core
         if visible(core_text) == shown:
             candidates.append((cell.start + lead, cell.start + lead + len(core)))
     return candidates[0] if len(candidates) == 1 else None
