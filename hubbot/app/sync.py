@@ -11,7 +11,6 @@ nothing is edited when the state file could not record it.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import partial
@@ -26,6 +25,7 @@ from hubbot.app.model import (
     Mode,
     Plan,
     RunReport,
+    fewer_collections,
 )
 from hubbot.app.plan import Planned, Planner, attempt, change_to_json
 from hubbot.app.reportpage import plan_report_page, release_hint
@@ -40,7 +40,6 @@ from hubbot.core.review import PlannedEdit, review_id
 from hubbot.errors import ReviewMismatchError, ShutoffError
 
 MAX_PENDING = 200  # changes kept for derived pages that could not be written yet
-RUN_GC_THRESHOLD = (100_000, 1_000, 1_000)  # during a run (CPython's default: 700, 10, 10)
 
 
 def _by_key(records: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
@@ -89,16 +88,8 @@ class Sync:
         """Do the run. Raises ``StoppedError`` (shutoff) before any edit, ``StorageError``
         when the state cannot be read or written (before any edit), ``WikiError`` when
         the wiki cannot be read at all; page failures are in the report."""
-        # A run allocates millions of small, acyclic objects (cells, records) that live
-        # until its end: with the default thresholds the collector scans them again and
-        # again (about 15% of a large run). Collections are rarer during the run; the
-        # thresholds are restored after it, so a long-lived process is left as it was.
-        before = gc.get_threshold()
-        gc.set_threshold(*RUN_GC_THRESHOLD)
-        try:
+        with fewer_collections():
             return self._run()
-        finally:
-            gc.set_threshold(*before)
 
     def _run(self) -> RunReport:
         """The run, top to bottom (as archivebot's ``PageArchiver.run``): may it edit at
