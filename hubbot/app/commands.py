@@ -13,7 +13,7 @@ from hubbot.app.model import Confirm, Log, Mode, RunReport
 from hubbot.app.session import Where, session
 from hubbot.app.state import Hold, RunLock, SimulatedStateStore, StateStore
 from hubbot.app.sync import Sync
-from hubbot.app.trigger import normalize_title
+from hubbot.core.pages import wiki_title
 from hubbot.errors import UsageError
 
 if TYPE_CHECKING:
@@ -69,10 +69,10 @@ def run_release(config: Config, titles: Sequence[str]) -> list[tuple[str, Hold]]
         store = StateStore(config.state_path)
         state = store.load()
         holds = state.holds()
-        by_name = {normalize_title(t): t for t in holds}
+        by_name = {wiki_title(t): t for t in holds}
         wanted = []
         for title in titles:
-            found = by_name.get(normalize_title(title))
+            found = by_name.get(wiki_title(title))
             if found is None:
                 raise UsageError(f"{title}: not held (held: {', '.join(holds) or 'none'})")
             wanted.append(found)

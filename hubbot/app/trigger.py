@@ -13,7 +13,7 @@ from hubbot.app.config import Config
 from hubbot.app.model import Log, Outcome, RunReport
 from hubbot.app.state import PageState, State
 from hubbot.backends.base import Backend
-from hubbot.core.pages import PageText, Revision
+from hubbot.core.pages import PageText, Revision, wiki_title
 from hubbot.core.review import read_release, render_trigger_answer
 from hubbot.errors import HubbotError
 
@@ -52,11 +52,11 @@ def release_on_wiki(config: Config, user: str, page: PageText | None, state: Sta
         return []
     asked = read_release(page.text)
     holds = state.holds()
-    by_name = {normalize_title(t): t for t in holds}
+    by_name = {wiki_title(t): t for t in holds}
     released = []
     for name in asked:
         titles = list(holds) if name.casefold() == "all" else \
-            [by_name[normalize_title(name)]] if normalize_title(name) in by_name else []
+            [by_name[wiki_title(name)]] if wiki_title(name) in by_name else []
         if not titles:
             report.notes.append(f"{config.review.trigger_page}: release={name}: not a "
                                 "held page")
@@ -70,12 +70,6 @@ def release_on_wiki(config: Config, user: str, page: PageText | None, state: Sta
                 report.notes.append(f"{title}: released by {user} (was held: "
                                     f"{hold.describe()})")
     return released
-
-
-def normalize_title(title: str) -> str:
-    """A title as MediaWiki names it: underscores are spaces, the first letter upper."""
-    title = " ".join(title.replace("_", " ").split())
-    return title[:1].upper() + title[1:]
 
 
 def answer_trigger(config: Config, backend: Backend, user: str, page: PageText | None,

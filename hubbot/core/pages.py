@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["HistoryEntry", "PageText", "Revision"]
+__all__ = ["HistoryEntry", "PageText", "Revision", "wiki_title"]
+
+
+def wiki_title(title: str) -> str:
+    """A title as MediaWiki names it: underscores are spaces, runs of spaces one, the
+    first letter upper (``hubs/ongoing`` and ``Hubs/ongoing`` are one page;
+    ``records.normalize_title`` is a record's identity, a different idea)."""
+    title = " ".join(title.replace("_", " ").split())
+    return title[:1].upper() + title[1:]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from mwparserfromhell.nodes import Template
 from mwparserfromhell.wikicode import Wikicode
 
+from hubbot.core.pages import wiki_title
 from hubbot.errors import TemplateError
 
 __all__ = ["TemplateAmbiguous", "TemplateMissing", "find_template",
@@ -35,8 +36,7 @@ def normalize_template_name(name: str) -> str:
     """MediaWiki's view of a template name: ``Template:`` prefix, underscores, spacing and
     the case of the first letter do not matter."""
     text = " ".join(name.replace("_", " ").split())
-    text = re.sub(r"^(?:template|tl)\s*:\s*", "", text, flags=re.IGNORECASE)
-    return text[:1].upper() + text[1:]
+    return wiki_title(re.sub(r"^(?:template|tl)\s*:\s*", "", text, flags=re.IGNORECASE))
 
 
 def find_template(code: Wikicode, template: str) -> Template:
