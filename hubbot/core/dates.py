@@ -55,19 +55,56 @@ _SINGLE_FORMS = [_ISO, _NUMERIC, _DAY_FIRST, _MONTH_FIRST]
 _SEP = r"\s*(?:-|–|—|\bto\b)\s*"
 
 
-def _compile(form: str) -> re.Pattern[str]:
-    return re.compile(r"^" + form + r"$", re.IGNORECASE)
+class _Pattern:
+    """A date form's regular expression, compiled when first used: most pages meet a few
+    of the forms, and compiling all of them was most of hubbot's start-up time."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self._source, re.IGNORECASE)
+        return compiled.match(text)
 
 
-_SINGLE = [_compile(f.format(s="")) for f in _SINGLE_FORMS]
-_RANGES = [_compile(a.format(s="") + _SEP + b.format(s="2"))
-           for a in _SINGLE_FORMS for b in _SINGLE_FORMS]
-# "24–26 June 2022", "June 24-26, 2022", "24-26 June" (context year)
-_DAY_RANGE = [
-    _compile(r"(?P<d>\d{1,2})" + _SEP + r"(?P<d2>\d{1,2})\s+" + _mon("m")
-             + r"(?:,?\s+(?P<y>\d{4}))?"),
-    _compile(_mon("m") + r"\s+(?P<d>\d{1,2})" + _SEP + r"(?P<d2>\d{1,2})(?:,?\s+(?P<y>\d{4}))?"),
-]
+def _compile(form: str) -> _Pattern:
+    return _Pattern(r"^" + form + r"$")
+
+
+# The first part of a date names its form exactly, by the digits it starts with: none
+# (month first), four ("2021-11-27"), or one or two followed by "-", "." or "/" (day
+# first, numeric) or by anything else (day first, month named). Only the patterns of
+# that form are tried: the others cannot match.
+_FORM_NAMES = ("iso", "numeric", "day", "month")
+_LEADING_DIGITS = re.compile(r"\d*")
+
+
+def _first_form(text: str) -> str | None:
+    lead = _LEADING_DIGITS.match(text).end()  # type: ignore[union-attr]  # \d* always matches
+    if lead == 0:
+        return "month"
+    if lead == 4:
+        return "iso"
+    if lead <= 2:
+        return "numeric" if text[lead:lead + 1] in ("-", ".", "/") else "day"
+    return None
+
+
+_SINGLE = {name: _compile(f.format(s="")) for name, f in zip(_FORM_NAMES, _SINGLE_FORMS,
+                                                             strict=True)}
+_RANGES = {name: [_compile(a.format(s="") + _SEP + b.format(s="2")) for b in _SINGLE_FORMS]
+           for name, a in zip(_FORM_NAMES, _SINGLE_FORMS, strict=True)}
+# "24–26 June 2022" (starts with a day), "June 24-26, 2022" (with the month), "24-26 June"
+# (context year)
+_DAY_RANGE_DAY = _compile(r"(?P<d>\d{1,2})" + _SEP + r"(?P<d2>\d{1,2})\s+" + _mon("m")
+                          + r"(?:,?\s+(?P<y>\d{4}))?")
+_DAY_RANGE_MONTH = _compile(_mon("m") + r"\s+(?P<d>\d{1,2})" + _SEP
+                            + r"(?P<d2>\d{1,2})(?:,?\s+(?P<y>\d{4}))?")
 _MONTH_YEAR = _compile(_mon("m") + r",?\s+(?P<y>\d{4})")
 _ISO_MONTH = _compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})")
 _YEAR = _compile(r"(?P<circa>(?:c\.|ca\.|circa)\s*)?\(?(?P<y>\d{4})\)?")
@@ -75,8 +112,8 @@ _UNKNOWN = _compile(r"(?:\(?(?:tbd|tba|tbc|to be (?:decided|determined|announced
                     r"\)?|\?|unknown)")
 _MARK = r"\(?\s*(?:tbc|tba|tbd|to be (?:confirmed|announced|decided|determined)|tentative" \
         r"|provisional)\s*\)?"
-_TENTATIVE = [re.compile(r"^" + _MARK + r"\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE),
-              re.compile(r"^(?P<rest>.*?\S)\s*,?\s*" + _MARK + r"$", re.IGNORECASE)]
+_TENTATIVE = [_Pattern(r"^" + _MARK + r"\s*:?\s+(?P<rest>\S.*)$"),
+              _Pattern(r"^(?P<rest>.*?\S)\s*,?\s*" + _MARK + r"$")]
 _Y = r"(?:,?\s+(?:of\s+)?(?P<y>\d{4}))?"
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _SEASON = _compile(r"(?P<s>spring|summer|autumn|fall|winter)" + _Y
@@ -153,19 +190,20 @@ def parse_date(text: str, context_year: int | None = None) -> DateSpan:
 
 
 def _parse_certain(s: str, context_year: int | None) -> DateSpan:
-    for pattern in _SINGLE:
-        m = pattern.match(s)
-        if m:
-            y, inferred = _year(m.group("y"), context_year)
-            return _span(_make(y, _month(m.group("m")), int(m.group("d"))), None, inferred)
-    for pattern in _DAY_RANGE:
-        m = pattern.match(s)
-        if m:
-            y, inferred = _year(m.group("y"), context_year)
-            month = _month(m.group("m"))
-            return _span(_make(y, month, int(m.group("d"))),
-                         _make(y, month, int(m.group("d2"))), inferred)
-    for pattern in _RANGES:
+    form = _first_form(s)
+    m = _SINGLE[form].match(s) if form else None
+    if m:
+        y, inferred = _year(m.group("y"), context_year)
+        return _span(_make(y, _month(m.group("m")), int(m.group("d"))), None, inferred)
+    day_range = _DAY_RANGE_MONTH if form == "month" else \
+        _DAY_RANGE_DAY if form in ("numeric", "day") else None
+    m = day_range.match(s) if day_range else None
+    if m:
+        y, inferred = _year(m.group("y"), context_year)
+        month = _month(m.group("m"))
+        return _span(_make(y, month, int(m.group("d"))),
+                     _make(y, month, int(m.group("d2"))), inferred)
+    for pattern in _RANGES[form] if form else ():
         m = pattern.match(s)
         if m:
             # "30 June – 2 July 2022": the first part borrows the second part's year.
