@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.app.model import unified_diff
+from hubbot.app.model import _gap_blocks, unified_diff
 
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@\n")
 
@@ -74,3 +74,30 @@ def test_a_long_table_with_moved_rows() -> None:
     assert patch(old, diff) == new
     changed = [line for line in diff.splitlines() if line[:1] in "+-"][2:]
     assert len(changed) <= 4 * 2 * (20000 // 97 + 1)  # each moved row out and in, no more
+
+
+lines = st.lists(st.sampled_from(["|-\n", "| a\n", "| b\n", "| c\n", "x\n"]), max_size=30)
+
+
+@settings(max_examples=400)
+@given(lines, lines, st.data())
+def test_a_gap_matches_as_difflib_matches_it(a: list[str], b: list[str], data: st.DataObject
+                                            ) -> None:
+    """A gap between anchors is matched without a ``SequenceMatcher`` per gap, but to the
+    same blocks (so the diff reads the same as before): any sub-ranges of two texts."""
+    alo = data.draw(st.integers(0, len(a)))
+    ahi = data.draw(st.integers(alo, len(a)))
+    blo = data.draw(st.integers(0, len(b)))
+    bhi = data.draw(st.integers(blo, len(b)))
+    expected = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi]).get_matching_blocks()
+    assert sorted(_gap_blocks(a, b, alo, ahi, blo, bhi)) == sorted(
+        (alo + i, blo + j, n) for i, j, n in expected if n)
+
+
+def test_a_long_gap_is_left_to_difflib() -> None:
+    """From 200 lines on, difflib treats frequent lines as junk: that gap is its own."""
+    a = ["x\n"] + ["|-\n"] * 5
+    b = ["|-\n"] * 250 + ["| a\n"]
+    # "|-" is popular in b: difflib matches nothing (a longest match would be 5 lines)
+    assert difflib.SequenceMatcher(None, a, b).get_matching_blocks() == [(6, 251, 0)]
+    assert _gap_blocks(a, b, 0, len(a), 0, len(b)) == []

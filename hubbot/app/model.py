@@ -175,7 +175,10 @@ class _Matcher(difflib.SequenceMatcher):
     difflib alone is quadratic on long tables, whose ``|-`` lines it treats as junk."""
 
     def __init__(self, a: list[str], b: list[str]) -> None:
-        super().__init__(None, a, b, autojunk=False)
+        # Not ``super().__init__``: it indexes every line of ``b`` for difflib's own
+        # matcher, which ``get_matching_blocks`` below replaces.
+        self.a, self.b = a, b
+        self.matching_blocks = self.opcodes = None
 
     def get_matching_blocks(self) -> list[tuple[int, int, int]]:  # type: ignore[override]
         if self.matching_blocks is None:
@@ -215,14 +218,15 @@ def _blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
             ahi, bhi = ahi - k, bhi - k
         if alo == ahi or blo == bhi:
             continue
+        if ahi - alo == 1 and bhi - blo == 1:
+            continue  # one line for another (the ends above would have matched them)
         anchors = _anchors(a, b, alo, ahi, blo, bhi)
         if anchors is None:  # no line in common
             continue
         if not anchors:
             if (ahi - alo) * (bhi - blo) > _GAP_CELLS:
                 continue  # only repeated lines (|-) in common: shown as replaced
-            sm = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi])
-            out += ((alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n)
+            out += _gap_blocks(a, b, alo, ahi, blo, bhi)
             continue
         prev_i, prev_j = alo, blo
         for i, j in anchors:
@@ -230,6 +234,45 @@ def _blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
             todo.append((prev_i, i, prev_j, j))
             prev_i, prev_j = i + 1, j + 1
         todo.append((prev_i, ahi, prev_j, bhi))
+    return out
+
+
+def _gap_blocks(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int
+                ) -> list[tuple[int, int, int]]:
+    """difflib's matching blocks of a small gap, found as ``SequenceMatcher(None,
+    a[alo:ahi], b[blo:bhi]).get_matching_blocks()`` finds them (the longest match first,
+    the earliest of equal ones, then each side of it), without building a matcher for
+    each of the thousands of gaps a long table's diff has. A side of 200 lines or more is
+    left to difflib itself (its "popular lines" rule starts there)."""
+    if bhi - blo >= 200:
+        sm = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi])
+        return [(alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n]
+    b2j: dict[str, list[int]] = {}
+    for j in range(blo, bhi):
+        b2j.setdefault(b[j], []).append(j)
+    out: list[tuple[int, int, int]] = []
+    todo = [(alo, ahi, blo, bhi)]
+    while todo:
+        lo_a, hi_a, lo_b, hi_b = todo.pop()
+        best_i, best_j, best = lo_a, lo_b, 0
+        ends: dict[int, int] = {}  # j -> length of the match ending at (i - 1, j)
+        for i in range(lo_a, hi_a):
+            here: dict[int, int] = {}
+            for j in b2j.get(a[i], ()):
+                if j < lo_b:
+                    continue
+                if j >= hi_b:
+                    break
+                k = here[j] = ends.get(j - 1, 0) + 1
+                if k > best:
+                    best_i, best_j, best = i - k + 1, j - k + 1, k
+            ends = here
+        if best:
+            out.append((best_i, best_j, best))
+            if lo_a < best_i and lo_b < best_j:
+                todo.append((lo_a, best_i, lo_b, best_j))
+            if best_i + best < hi_a and best_j + best < hi_b:
+                todo.append((best_i + best, hi_a, best_j + best, hi_b))
     return out
 
 
