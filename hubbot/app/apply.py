@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from functools import partial
 
+from hubbot.app.config import Config
 from hubbot.app.model import (
     Confirm,
     Log,
@@ -46,6 +47,20 @@ def mark_owed(state: State, title: str) -> None:
     entry = state.pages.get(title)
     if entry is not None and not entry.owed:
         state.pages[title] = dataclasses.replace(entry, owed=True)
+
+
+def release_hint(config: Config, *, short: bool = False) -> str:
+    """How a held page is released, in the words of this configuration."""
+    rc = config.review
+    who = ", ".join(rc.approvers + tuple(f"any {g}" for g in rc.approver_groups))
+    if short:
+        return "release: " + (f"release=PAGE on {rc.trigger_page}, or " if rc.trigger_page
+                              else "") + "hubbot release PAGE"
+    wiki = (f"an approver ({who}) edits [[{rc.trigger_page}]] with "
+            "<code><nowiki>{{Hubbot update|release=PAGE}}</nowiki></code>, or "
+            if rc.trigger_page else "")
+    return (f"To release one, {wiki}the operator runs <code>hubbot release PAGE</code>; "
+            "the next run then does the page's pending work once.")
 
 
 def held(state: State, title: str) -> Hold | None:

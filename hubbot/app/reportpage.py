@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from hubbot.app.apply import release_hint
 from hubbot.app.config import Config
 from hubbot.app.model import Outcome, Plan, RunReport
 from hubbot.app.state import PageState, State
@@ -44,20 +45,6 @@ def outcome_line(report: RunReport) -> str:
     if failed:
         return f"{len(failed)} page(s) failed: {', '.join(p.title for p in failed)}"
     return "all pages done"
-
-
-def release_hint(config: Config, *, short: bool = False) -> str:
-    """How a held page is released, in the words of this configuration."""
-    rc = config.review
-    who = ", ".join(rc.approvers + tuple(f"any {g}" for g in rc.approver_groups))
-    if short:
-        return "release: " + (f"release=PAGE on {rc.trigger_page}, or " if rc.trigger_page
-                              else "") + "hubbot release PAGE"
-    wiki = (f"an approver ({who}) edits [[{rc.trigger_page}]] with "
-            "<code><nowiki>{{Hubbot update|release=PAGE}}</nowiki></code>, or "
-            if rc.trigger_page else "")
-    return (f"To release one, {wiki}the operator runs <code>hubbot release PAGE</code>; "
-            "the next run then does the page's pending work once.")
 
 
 def held_lines(state: State, label: Callable[[int], str]) -> list[HeldLine]:

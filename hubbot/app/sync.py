@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
-from hubbot.app.apply import Applier, held, mark_owed
+from hubbot.app.apply import Applier, held, mark_owed, release_hint
 from hubbot.app.config import Config
 from hubbot.app.model import (
     OWING,
@@ -28,15 +28,12 @@ from hubbot.app.model import (
     fewer_collections,
 )
 from hubbot.app.plan import Planned, Planner, attempt, change_to_json
-from hubbot.app.reportpage import plan_report_page, release_hint
 from hubbot.app.state import Hold, State, StateStore
-from hubbot.app.trigger import answer_trigger, release_on_wiki, trigger_request
 from hubbot.backends.base import Backend
 from hubbot.core.codec import canonical_json, hub_to_json
 from hubbot.core.pages import PageText, Revision
 from hubbot.core.records import Kind
 from hubbot.core.reverts import find_revert, needs_history
-from hubbot.core.review import PlannedEdit, review_id
 from hubbot.errors import ReviewMismatchError, ShutoffError
 
 MAX_PENDING = 200  # changes kept for derived pages that could not be written yet
@@ -123,9 +120,8 @@ class Sync:
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
                           list(state.pending_changes), dict(state.first_seen),
                           dict(state.translation_edits))
-        released = [] if trigger is None else release_on_wiki(
-            cfg, trigger, pages.get(cfg.review.trigger_page or ""), new_state, report,
-            log=self.log)
+        released = [] if trigger is None else self._release_on_wiki(trigger, pages,
+                                                                   new_state, report)
         planned = self.planner.plan_sources(pages, state, report)
         derived = None if full else derived_to_plan(cfg, self.planner.derived_titles(),
                                                     revisions, state, pages, planned)
@@ -146,9 +142,7 @@ class Sync:
         self.applier.apply(planned.plans, report, new_state)
         self.applier.apply(data, report, new_state)
         if trigger is not None and self.mode is not Mode.DRY_RUN:
-            answer_trigger(cfg, self.backend, trigger, pages.get(cfg.review.trigger_page or
-                                                                  ""),
-                           report, new_state, now=self.now, released=released)
+            self._answer_trigger(trigger, pages, report, new_state, released)
         self._report_page(pages, report, new_state)
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
@@ -187,6 +181,8 @@ class Sync:
         title = self.config.report_page
         if not title:
             return
+        from hubbot.app.reportpage import plan_report_page  # a run without one: start-up
+
         page = pages.get(title) or self.backend.fetch([title])[title]
         plan = attempt(title, page, report, partial(
             plan_report_page, self.config, page, report, state, now=self.now,
@@ -200,8 +196,28 @@ class Sync:
                  ) -> tuple[str | None, bool]:
         if not self.config.review.trigger_page or self.mode is Mode.DRY_RUN:
             return None, False
+        # The trigger page's modules are imported only by a run that has one (start-up
+        # time of the runs that do not).
+        from hubbot.app.trigger import trigger_request
+
         return trigger_request(self.config, self.backend, revisions, state, now=self.now,
                                log=self.log)
+
+    def _release_on_wiki(self, trigger: str, pages: dict[str, PageText], state: State,
+                         report: RunReport) -> list[str]:
+        from hubbot.app.trigger import release_on_wiki
+
+        return release_on_wiki(self.config, trigger,
+                               pages.get(self.config.review.trigger_page or ""), state,
+                               report, log=self.log)
+
+    def _answer_trigger(self, trigger: str, pages: dict[str, PageText], report: RunReport,
+                        state: State, released: list[str]) -> None:
+        from hubbot.app.trigger import answer_trigger
+
+        answer_trigger(self.config, self.backend, trigger,
+                       pages.get(self.config.review.trigger_page or ""), report, state,
+                       now=self.now, released=released)
 
     def _settle(self, planned: Planned, report: RunReport, state: State) -> None:
         """What is still owed after the run: pages not done are marked, and the changes
@@ -317,6 +333,8 @@ def check_review(expected: str | None, plans: list[Plan], state: State) -> None:
     (nothing to check without ``expected``)."""
     if expected is None:
         return
+    from hubbot.core.review import PlannedEdit, review_id  # only an approved run checks
+
     rid = review_id([PlannedEdit(p.title, p.page.revid, p.new_text, "", "")
                      for p in plans if p.changes_page and held(state, p.title) is None])
     if rid != expected:
