@@ -86,6 +86,11 @@ def blocks(text: str) -> list[Block]:
 def _heading_line(text: str, block: Block, marker: re.Match[str]) -> int | None:
     """Where the heading line of ``marker`` starts, None when the marker is not at the end
     of a heading line (within its block)."""
+    first = marker.end()  # text after the marker on its line (most units): no heading
+    while first < block.inner_end and text[first] in " \t":
+        first += 1
+    if first < block.inner_end and not text[first].isspace():
+        return None
     line_start = max(text.rfind("\n", 0, marker.start()) + 1, block.inner_start)
     line_end = text.find("\n", marker.end(), block.inner_end)
     rest = text[marker.end():block.inner_end if line_end < 0 else line_end]
