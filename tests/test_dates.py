@@ -181,3 +181,29 @@ def test_any_text_is_a_date_or_a_clean_error(text, year):
     again = parse_date(format_date(span), span.start.year if span.start else None)
     assert (again.start, again.end, again.precision, again.uncertain) == \
         (span.start, span.end, span.precision, span.uncertain)
+
+
+# Letters that match a month's letters under the pattern's IGNORECASE but are not
+# lowercase ASCII ("ſ" is a long s, "K" the Kelvin sign): the month must still be found.
+_FOLDS = {"s": ["s", "S", "\u017f"], "k": ["k", "K", "\u212a"]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["September", "Sept.", "August", "March", "December"]),
+       st.data())
+def test_a_month_in_any_case_is_read_or_cleanly_refused(month, data):
+    spelled = "".join(data.draw(st.sampled_from(_FOLDS.get(c.lower(), [c.lower(), c.upper()])))
+                      for c in month)
+    for text in (f"{spelled} 2021", f"1 {spelled} 2021", f"{spelled} 1, 2021"):
+        try:
+            span = parse_date(text)
+        except DateParseError:
+            continue
+        assert span.start is not None and span.start.year == 2021
+
+
+def test_a_long_s_in_a_month_reads_as_s():
+    """Was a KeyError (hubbot's exit 5) on a date cell such as "ſeptember 2021"."""
+    assert parse_date("\u017feptember 2021") == DateSpan(date(2021, 9, 1), None,
+                                                          Precision.MONTH)
+    assert parse_date("1 \u017fept 2021").start == date(2021, 9, 1)

@@ -130,7 +130,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 def _month(value: str) -> int:
     if value.isdigit():
         return int(value)
-    return _MONTH_NUM[value.lower().rstrip(".")]
+    return _MONTH_NUM[value.casefold().rstrip(".")]  # as the IGNORECASE match: "ſept" too
 
 
 def _make(y: int, m: int, d: int) -> date:
