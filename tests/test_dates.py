@@ -189,11 +189,13 @@ _FOLDS = {"s": ["s", "S", "\u017f"], "k": ["k", "K", "\u212a"]}
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["September", "Sept.", "August", "March", "December"]),
+@given(st.sampled_from(["September", "Sept.", "August", "March", "December", "Spring",
+                        "Summer", "first quarter", "second quarter", "early", "mid"]),
        st.data())
-def test_a_month_in_any_case_is_read_or_cleanly_refused(month, data):
+def test_a_word_in_any_case_is_read_or_cleanly_refused(word, data):
+    """Month, season, quarter and part-of-year words, matched case-insensitively."""
     spelled = "".join(data.draw(st.sampled_from(_FOLDS.get(c.lower(), [c.lower(), c.upper()])))
-                      for c in month)
+                      for c in word)
     for text in (f"{spelled} 2021", f"1 {spelled} 2021", f"{spelled} 1, 2021"):
         try:
             span = parse_date(text)
@@ -207,3 +209,5 @@ def test_a_long_s_in_a_month_reads_as_s():
     assert parse_date("\u017feptember 2021") == DateSpan(date(2021, 9, 1), None,
                                                           Precision.MONTH)
     assert parse_date("1 \u017fept 2021").start == date(2021, 9, 1)
+    assert parse_date("\u017fpring 2026").start == date(2026, 3, 1)
+    assert parse_date("fir\u017ft quarter 2025").start == date(2025, 1, 1)

@@ -244,7 +244,7 @@ def _parse_vague(s: str, context_year: int | None) -> DateSpan:
     """Seasons, quarters, parts of a year and month ranges (see the module docstring)."""
     m = _SEASON.match(s)
     if m:
-        first = _SEASONS[m.group("s").lower()]
+        first = _SEASONS[m.group("s").casefold()]
         y, inferred = _year(m.group("y"), context_year)
         if first != 12:
             return _months(y, first, y, first + 2, Precision.SEASON, inferred)
@@ -253,12 +253,12 @@ def _parse_vague(s: str, context_year: int | None) -> DateSpan:
         return _months(y - 1, 12, y, 2, Precision.SEASON, inferred)
     m = _QUARTER.match(s)
     if m:
-        q = int(m.group("q") or m.group("q2") or _ORDINALS[m.group("n").lower()])
+        q = int(m.group("q") or m.group("q2") or _ORDINALS[m.group("n").casefold()])
         y, inferred = _year(m.group("y") or m.group("y2"), context_year)
         return _months(y, 3 * q - 2, y, 3 * q, Precision.QUARTER, inferred)
     m = _PART.match(s)
     if m:
-        first = _PARTS[m.group("p").lower()]
+        first = _PARTS[m.group("p").casefold()]
         y, inferred = _year(m.group("y"), context_year)
         return _months(y, first, y, first + 3, Precision.PART, inferred)
     m = _MONTH_RANGE.match(s)
