@@ -1,4 +1,4 @@
-"""The review's unified diff (``hubbot.app.model.unified_diff``): applying it to the old
+"""The review's unified diff (``hubbot.core.textdiff.unified_diff``): applying it to the old
 text gives the new text, for any edit; it reads like ``diff -u``; long tables with moved
 rows are diffed in near-linear time (difflib alone is quadratic on them)."""
 
@@ -10,7 +10,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hubbot.app.model import _gap_blocks, unified_diff
+from hubbot.core.textdiff import _gap_blocks, unified_diff
 
 HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@\n")
 

@@ -23,13 +23,13 @@ from hubbot.app.model import (
     Plan,
     Records,
     RunReport,
-    unified_diff,
 )
 from hubbot.app.state import Hold, LastSave, PageState, State, StateStore
 from hubbot.backends.base import Backend, Saved
 from hubbot.core.changes import link_prefix, plain_summary
 from hubbot.core.pages import PageText
 from hubbot.core.reverts import text_sha1
+from hubbot.core.textdiff import unified_diff
 from hubbot.errors import (
     EditConflictError,
     HubbotError,

@@ -1,17 +1,14 @@
-"""The data a run passes between its steps: modes, outcomes, per-page results, the run
-report, and a planned edit (``Plan``). No logic beyond formatting."""
+"""The data a run passes between its steps: modes, outcomes, per-page results (a page's
+review diff made when first asked), the run report, and a planned edit (``Plan``)."""
 
 from __future__ import annotations
 
-import bisect
-import difflib
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from hubbot.app.collector import fewer_collections
 from hubbot.app.state import PageState
 from hubbot.core.changes import Change
 from hubbot.core.pages import PageText
@@ -38,24 +35,6 @@ class Outcome(StrEnum):
 FAILING = {Outcome.FAILED}
 # Pages whose planned edit was not made: the next run must plan them again.
 OWING = {Outcome.FAILED, Outcome.DECLINED, Outcome.WOULD_SAVE}
-
-
-# CPython's collector thresholds while a run's objects are alive (default: 700, 10, 10).
-RUN_GC_THRESHOLD = (100_000, 1_000, 1_000)
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Rarer garbage collections for a while, then the thresholds as they were. A run
-    allocates millions of small, acyclic objects (cells, records, a diff's lines) that
-    live until its end: with the default thresholds the collector scans them again and
-    again (about 15% of a large run). A long-lived process is left as it was."""
-    before = gc.get_threshold()
-    gc.set_threshold(*RUN_GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 @dataclass
@@ -138,181 +117,6 @@ Records = dict[str, list[dict[str, Any]]]
 # Re-plan on a fresh text: the new text, and the records read from it (None: the plan's
 # records still hold, as for status templates).
 Rebuild = Callable[[PageText], tuple[str, Records | None]]
-
-
-def unified_diff(title: str, old: str, new: str, revision: str | None = None) -> str:
-    """A unified diff of a page's text, labelled with the page and its base revision."""
-    base = f"{title} ({revision})" if revision else title
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out: list[str] = []
-    for group in _Matcher(a, b).get_grouped_opcodes(3):
-        if not out:
-            out += [f"--- {base}\n", f"+++ {title} (hubbot)\n"]
-        (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
-        out.append(f"@@ -{_hunk_range(i1, i2)} +{_hunk_range(j1, j2)} @@\n")
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                out += (" " + line for line in a[i1:i2])
-                continue
-            out += ("-" + line for line in a[i1:i2])
-            out += ("+" + line for line in b[j1:j2])
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in out)
-
-
-def _hunk_range(start: int, stop: int) -> str:
-    """A hunk header's range, as ``diff -u`` writes it (difflib's rule)."""
-    length = stop - start
-    if length == 1:
-        return str(start + 1)
-    return f"{start + 1 if length else start},{length}"
-
-
-class _Matcher(difflib.SequenceMatcher):
-    """difflib's opcodes over matching blocks found the patience way: lines that occur
-    once in both texts anchor the match (their longest increasing run), equal lines next
-    to anchors extend it, and difflib's own matcher only fills the gaps between anchors.
-    difflib alone is quadratic on long tables, whose ``|-`` lines it treats as junk."""
-
-    def __init__(self, a: list[str], b: list[str]) -> None:
-        # Not ``super().__init__``: it indexes every line of ``b`` for difflib's own
-        # matcher, which ``get_matching_blocks`` below replaces.
-        self.a, self.b = a, b
-        self.matching_blocks = self.opcodes = None
-
-    def get_matching_blocks(self) -> list[tuple[int, int, int]]:  # type: ignore[override]
-        if self.matching_blocks is None:
-            found = sorted(_blocks(self.a, self.b))
-            merged: list[tuple[int, int, int]] = []
-            for i, j, k in found:
-                if merged and merged[-1][0] + merged[-1][2] == i and \
-                        merged[-1][1] + merged[-1][2] == j:
-                    merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + k)
-                elif k:
-                    merged.append((i, j, k))
-            merged.append((len(self.a), len(self.b), 0))
-            self.matching_blocks = merged  # type: ignore[assignment]
-        return self.matching_blocks  # type: ignore[return-value]
-
-
-_GAP_CELLS = 2500  # difflib fills a gap without anchors up to 50 x 50 lines (it is quadratic)
-
-
-def _blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
-    """Matching blocks (i, j, size) of ``a`` and ``b``, in no particular order."""
-    out: list[tuple[int, int, int]] = []
-    todo = [(0, len(a), 0, len(b))]
-    while todo:
-        alo, ahi, blo, bhi = todo.pop()
-        k = 0  # equal lines at the start and at the end
-        while alo + k < ahi and blo + k < bhi and a[alo + k] == b[blo + k]:
-            k += 1
-        if k:
-            out.append((alo, blo, k))
-            alo, blo = alo + k, blo + k
-        k = 0
-        while alo < ahi - k and blo < bhi - k and a[ahi - k - 1] == b[bhi - k - 1]:
-            k += 1
-        if k:
-            out.append((ahi - k, bhi - k, k))
-            ahi, bhi = ahi - k, bhi - k
-        if alo == ahi or blo == bhi:
-            continue
-        if ahi - alo == 1 and bhi - blo == 1:
-            continue  # one line for another (the ends above would have matched them)
-        anchors = _anchors(a, b, alo, ahi, blo, bhi)
-        if anchors is None:  # no line in common
-            continue
-        if not anchors:
-            if (ahi - alo) * (bhi - blo) > _GAP_CELLS:
-                continue  # only repeated lines (|-) in common: shown as replaced
-            out += _gap_blocks(a, b, alo, ahi, blo, bhi)
-            continue
-        prev_i, prev_j = alo, blo
-        for i, j in anchors:
-            out.append((i, j, 1))
-            todo.append((prev_i, i, prev_j, j))
-            prev_i, prev_j = i + 1, j + 1
-        todo.append((prev_i, ahi, prev_j, bhi))
-    return out
-
-
-def _gap_blocks(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int
-                ) -> list[tuple[int, int, int]]:
-    """difflib's matching blocks of a small gap, found as ``SequenceMatcher(None,
-    a[alo:ahi], b[blo:bhi]).get_matching_blocks()`` finds them (the longest match first,
-    the earliest of equal ones, then each side of it), without building a matcher for
-    each of the thousands of gaps a long table's diff has. A side of 200 lines or more is
-    left to difflib itself (its "popular lines" rule starts there)."""
-    if bhi - blo >= 200:
-        sm = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi])
-        return [(alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n]
-    b2j: dict[str, list[int]] = {}
-    for j in range(blo, bhi):
-        b2j.setdefault(b[j], []).append(j)
-    out: list[tuple[int, int, int]] = []
-    todo = [(alo, ahi, blo, bhi)]
-    while todo:
-        lo_a, hi_a, lo_b, hi_b = todo.pop()
-        best_i, best_j, best = lo_a, lo_b, 0
-        ends: dict[int, int] = {}  # j -> length of the match ending at (i - 1, j)
-        for i in range(lo_a, hi_a):
-            here: dict[int, int] = {}
-            for j in b2j.get(a[i], ()):
-                if j < lo_b:
-                    continue
-                if j >= hi_b:
-                    break
-                k = here[j] = ends.get(j - 1, 0) + 1
-                if k > best:
-                    best_i, best_j, best = i - k + 1, j - k + 1, k
-            ends = here
-        if best:
-            out.append((best_i, best_j, best))
-            if lo_a < best_i and lo_b < best_j:
-                todo.append((lo_a, best_i, lo_b, best_j))
-            if best_i + best < hi_a and best_j + best < hi_b:
-                todo.append((best_i + best, hi_a, best_j + best, hi_b))
-    return out
-
-
-def _anchors(a: list[str], b: list[str], alo: int, ahi: int, blo: int, bhi: int
-             ) -> list[tuple[int, int]] | None:
-    """Lines that occur exactly once in ``a[alo:ahi]`` and in ``b[blo:bhi]``, as (i, j)
-    pairs: the longest run increasing in both (None: the ranges have no line in common)."""
-    seen: dict[str, int] = {}
-    for i in range(alo, ahi):
-        seen[a[i]] = -1 if a[i] in seen else i
-    in_b: dict[str, int] = {}
-    common = False
-    for j in range(blo, bhi):
-        line = b[j]
-        i = seen.get(line)
-        if i is not None:
-            common = True
-            if i >= 0:
-                in_b[line] = -1 if line in in_b else j
-    if not common:
-        return None
-    pairs = sorted((seen[line], j) for line, j in in_b.items() if j >= 0)
-    # Longest increasing subsequence of the j's (patience sorting, with back links).
-    tails: list[int] = []  # j of the smallest tail of each run length
-    tail_at: list[int] = []  # index into pairs of that tail
-    back = [-1] * len(pairs)
-    for n, (_, j) in enumerate(pairs):
-        k = bisect.bisect_left(tails, j)
-        back[n] = tail_at[k - 1] if k else -1
-        if k == len(tails):
-            tails.append(j)
-            tail_at.append(n)
-        else:
-            tails[k], tail_at[k] = j, n
-    run: list[tuple[int, int]] = []
-    n = tail_at[-1] if tail_at else -1
-    while n >= 0:
-        run.append(pairs[n])
-        n = back[n]
-    return run[::-1]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from hubbot.app.apply import Applier, held, mark_owed, release_hint
+from hubbot.app.collector import fewer_collections
 from hubbot.app.config import Config
 from hubbot.app.model import (
     OWING,
@@ -25,7 +26,6 @@ from hubbot.app.model import (
     Mode,
     Plan,
     RunReport,
-    fewer_collections,
 )
 from hubbot.app.plan import Planned, Planner, attempt, change_to_json
 from hubbot.app.state import Hold, State, StateStore

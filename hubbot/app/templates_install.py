@@ -15,7 +15,6 @@ only says what it would do, with a diff for every update.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from hubbot.app.config import Config
 from hubbot.backends.base import Backend
 from hubbot.backends.files import filename_to_title
 from hubbot.core.records import Kind
+from hubbot.core.textdiff import unified_diff
 from hubbot.errors import HubbotError, PageSkippedError, UsageError
 
 #: The folder shipped with hubbot (a checkout or an editable install).
@@ -151,14 +151,10 @@ def _same(current: str, wanted: str) -> bool:
     return current.rstrip() == wanted.rstrip()
 
 
-def _lines(text: str) -> list[str]:
-    return [line + "\n" for line in text.rstrip().split("\n")]
-
-
 def _diff(title: str, current: str, wanted: str) -> str:
-    return "".join(difflib.unified_diff(_lines(current), _lines(wanted),
-                                        fromfile=f"{title} (on the wiki)",
-                                        tofile=f"{title} (wikitemplates)"))
+    """The diff of a template page, its trailing blank lines ignored (``_same``)."""
+    return unified_diff(title, current.rstrip() + "\n", wanted.rstrip() + "\n",
+                        labels=(f"{title} (on the wiki)", f"{title} (wikitemplates)"))
 
 
 def install_templates(backend: Backend, pages: Sequence[TemplatePage], *,
