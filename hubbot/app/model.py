@@ -43,10 +43,10 @@ class PageResult:
     outcome: Outcome
     message: str = ""
     revid: int | None = None
-    # the diff, or how to make it: made on first use (``diff``), so a scheduled run that
-    # shows none never pays for it (a unified diff of a 50,000-row table is about 10% of
-    # such a run)
-    _diff: str | Callable[[], str] = field(default="", repr=False)
+    # the diff, or how to make it, set through ``diff`` (not a constructor argument): made
+    # on first use, so a scheduled run that shows none never pays for it (a unified diff
+    # of a 50,000-row table is about 10% of such a run)
+    _diff: str | Callable[[], str] = field(default="", repr=False, init=False)
     summary: str = ""
     base_revid: int | None = None
     new_text: str = ""  # set when the page would change (for on-wiki reviews)
