@@ -6,7 +6,9 @@
    project's pages and the reference workload in ../shared/bench (``processes.py``);
 3. API requests per run against the local MediaWiki, hubbot and a naive pywikibot loop,
    against the number of configured pages (``requests_count.py``; skipped without PHP);
-4. memory over consecutive in-process runs (``memory.py``).
+4. memory over consecutive in-process runs (``memory.py``);
+5. where a 500-row dry run's time goes: the interpreter, mwparserfromhell, hubbot's import
+   (its dataclasses, its regular expressions) and its run (``startup.py``).
 
 Writes ``bench/out/results.md`` (a small table per part, with the issue's targets as
 ratios measured in this same run) and ``seconds_per_1000_rows.png``, ``requests.png``,
@@ -145,7 +147,7 @@ def main() -> int:
     matplotlib.use("Agg")
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes, one repeat")
-    ap.add_argument("--only", default="core,processes,requests,history,memory",
+    ap.add_argument("--only", default="core,processes,requests,history,memory,startup",
                     help="the parts to run, comma-separated (default: all)")
     ap.add_argument("--repeat", type=int, help="best of N whole processes (default 3)")
     ap.add_argument("--reference", type=Path, help="the reference workload's folder "
@@ -187,6 +189,10 @@ def main() -> int:
     memory = (step("memory over runs", ["bench/memory.py", "--runs",
                                         "5" if args.quick else "20"], OUT / "memory.json")
               if "memory" in only else None)
+
+    startup = (step("start-up", ["bench/startup.py", "--repeat", "3" if args.quick else "15",
+                                 *(["--reference", str(reference)] if reference else [])],
+                    OUT / "startup.json") if "startup" in only else None)
 
     md = [f"# hubbot benchmarks ({started})", "",
           f"Measured on commit {measured}, in one `make bench` run on this machine "
@@ -238,9 +244,14 @@ def main() -> int:
                f"run 1 {first['traced_mib']:.2f} MiB: it does not grow with the runs.", "",
                "![memory over runs](memory_runs.png)", ""]
         plot_memory(memory, OUT / "memory_runs.png")
+    if startup:
+        from startup import lines as startup_lines
+
+        md += [f"## Start-up: where a {startup['rows']}-row dry run's time goes (best of "
+               f"{3 if args.quick else 15})", "", *startup_lines(startup), ""]
     (OUT / "results.md").write_text("\n".join(md), encoding="utf-8")
     print(f"written: {OUT / 'results.md'}")
-    asked = {"core": core, "processes": procs, "memory": memory}
+    asked = {"core": core, "processes": procs, "memory": memory, "startup": startup}
     return 0 if all(v is not None for k, v in asked.items() if k in only) and (
         reqs is not None or not have_wiki) else 1
 
