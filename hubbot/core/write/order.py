@@ -93,7 +93,7 @@ def _ranked(pt: ParsedTable, blocks: list[list[int]], sort: Sort) -> list[list[i
         newest = sorted(by_title, key=lambda n: _event_when(first[n]), reverse=True)
         return [blocks[n] for n in newest]
     key = SORT_KEYS[pt.kind]
-    return sorted(blocks, key=lambda b: (key(pt.rows[b[0]]), b[0]))
+    return sorted(blocks, key=lambda b: key(pt.rows[b[0]]))  # stable: equal keys keep order
 
 
 def plan_order(pt: ParsedTable, page: str, sort: Sort | None = None
