@@ -223,7 +223,10 @@ def read_date(cell: Cell, content: str, year: int | None, *, from_section: bool 
         try:
             span = parse_date(shown, year)
         except DateParseError as exc:
-            return DateCell(cell, shown, year, None), exc
+            # A fresh error, never raised: the one caught holds its traceback, whose
+            # frames hold the whole read (a cycle through the caller's ``error``: the
+            # parse would live until a full collection).
+            return DateCell(cell, shown, year, None), DateParseError(*exc.args)
         if known is not None:
             known[shown, year] = span
     return DateCell(cell, shown, year, span, span.year_inferred and from_section), None
