@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hubbot.core.read.rows import DATA_KINDS, ParsedTable, read_date
-from hubbot.core.records import Event, Hub, Interview, Kind
+from hubbot.core.records import DateSpan, Event, Hub, Interview, Kind
 from hubbot.core.write.dateedits import DateEdit
 from hubbot.core.write.order import SORT_KEYS, plan_order
 from hubbot.errors import RegionError, TableError
@@ -151,6 +151,7 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
     rowspan, a new date that does not read): then the caller reads the new text."""
     out: dict[Kind, list[Event | Hub | Interview]] = {kind: [] for kind in Kind}
     text = parsed.text
+    spans: dict[tuple[str, int | None], DateSpan] = {}  # the new dates, each read once
     for pt in parsed.tables:
         records = out[pt.kind]
         if not _owned(pt) or not pt.table.rows:
@@ -181,7 +182,7 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                     return None
                 cell = date.cell
                 again, error = read_date(cell, text[cell.start:edit.start] + edit.new
-                                         + text[edit.end:cell.end], date.year)
+                                         + text[edit.end:cell.end], date.year, known=spans)
                 if error is not None or again.span is None:
                     return None
                 record = replace(record, when=again.span, date_text=again.text)
