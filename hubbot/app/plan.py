@@ -284,11 +284,6 @@ class Planner:
             return written
         return _record_lists(self.parse(pc, PageText(page.title, text, None)))
 
-    def reread_records(self, pc: PageConfig, title: str, text: str) -> Records:
-        """The records of ``text``, read again (the reference ``written_records`` must
-        equal)."""
-        return records_of(self.parse(pc, PageText(title, text, None)))
-
     def plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: list[Hub],
                       changes: list[Change]) -> Plan:
         found = [h for h in hubs if h.key == hp.hub]
