@@ -38,10 +38,22 @@ def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=canonical_json)
 
 
+RecordLists = dict[Kind, list[Event | Hub | Interview]]  # a page's records, by kind
+
+
 def records_of(parsed: ParsedPage) -> Records:
     """The page's records as the state keeps them: in a canonical order, so the state
     does not depend on the order of the rows (before or after hubbot sorted them)."""
     return _as_state(parsed.events, parsed.hubs, parsed.interviews)
+
+
+def _record_lists(parsed: ParsedPage) -> RecordLists:
+    return {Kind.EVENTS: parsed.events, Kind.HUBS: parsed.hubs,
+            Kind.INTERVIEWS: parsed.interviews}
+
+
+def _state_of(records: RecordLists) -> Records:
+    return _as_state(records[Kind.EVENTS], records[Kind.HUBS], records[Kind.INTERVIEWS])
 
 
 def _as_state(events: list[Event], hubs: list[Hub], interviews: list[Interview]) -> Records:
@@ -59,6 +71,18 @@ def change_to_json(change: Change) -> dict[str, str]:
 def change_from_json(data: dict[str, str]) -> Change:
     return Change(data.get("kind", ""), data.get("page", ""), data.get("key", ""),
                   data.get("text", ""))
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A source page's plan as its parse gives it (``Planner._draft``): the records are
+    record objects (None in a dry run, which records nothing), made the state's in
+    ``Planner._finish``."""
+
+    text: str
+    summary: str
+    units: tuple[str, ...]
+    records: RecordLists | None
 
 
 @dataclass
@@ -165,11 +189,20 @@ class Planner:
 
     def _plan_one_source(self, pc: PageConfig, page: PageText, state: State,
                          report: RunReport, out: Planned) -> Plan:
+        old = state.pages.get(pc.title)
+        # The parse lives only in ``_read_source``: the state's records (JSON-ready
+        # dicts) are built once it is gone (at 50,000 rows the two together were a real
+        # run's memory peak).
+        return self._finish(pc, page, old, self._read_source(pc, page, old, report, out))
+
+    def _read_source(self, pc: PageConfig, page: PageText, old: PageState | None,
+                     report: RunReport, out: Planned) -> _Draft:
+        """The source page parsed, what it says added to ``report`` and ``out``, and
+        its plan drafted (``_draft``)."""
         parsed = self.parse(pc, page)
         report.problems.extend(parsed.problems)
         report.notices.extend(parsed.notices)
         report.options.extend(parsed.option_lines())
-        old = state.pages.get(pc.title)
         if old is None:
             done = "recorded" if self.records else "read (a dry run records nothing)"
             report.notes.append(
@@ -184,26 +217,37 @@ class Planner:
         out.hubs.extend(parsed.hubs)
         out.unreadable_hub_rows += parsed.unreadable_rows(Kind.HUBS)
         out.hub_sources.extend(pc.title for _ in parsed.hubs)
-        plan = self.plan_source(pc, page, old, report.changes, parsed)
-        if plan.units_changed:
-            report.units_changed[pc.title] = list(plan.units_changed)
+        draft = self._draft(pc, page, old, report.changes, parsed)
+        if draft.units:
+            report.units_changed[pc.title] = list(draft.units)
             report.notices.append(notice(
                 pc.title, "page", None, "",
-                f"this edit changes translation units {unit_list(plan.units_changed)}"
+                f"this edit changes translation units {unit_list(draft.units)}"
                 " (allowed): their translations are outdated until the page is "
                 "marked for translation"))
-        return plan
+        return draft
 
     def plan_source(self, pc: PageConfig, page: PageText, old: PageState | None,
                     changes: list[Change], parsed: ParsedPage) -> Plan:
+        return self._finish(pc, page, old, self._draft(pc, page, old, changes, parsed))
+
+    def _draft(self, pc: PageConfig, page: PageText, old: PageState | None,
+               changes: list[Change], parsed: ParsedPage) -> _Draft:
+        """What a source page's plan needs from its parse: the new text, the edit
+        summary, the units it changes and the records to remember (record objects)."""
         mine = [c for c in changes if c.page == pc.title]
         fallback = "normalize " + " and ".join(f"{k} table" for k in pc.tables)
         summary = summarize(mine, prefix=self.config.summary_prefix, fallback=fallback,
                             how=parsed.option_effects())
         text, units = self.new_text(pc, parsed, page.text, old)
-        records = self._saved_records(pc, page, text, parsed) if self.records else {}
-        return Plan(pc.title, page, text, summary, PageState(page.revid, records),
-                    partial(self._rebuild, pc, old), units_changed=units)
+        records = self._saved_records(pc, page, text, parsed) if self.records else None
+        return _Draft(text, summary, units, records)
+
+    def _finish(self, pc: PageConfig, page: PageText, old: PageState | None,
+                draft: _Draft) -> Plan:
+        records = _state_of(draft.records) if draft.records is not None else {}
+        return Plan(pc.title, page, draft.text, draft.summary, PageState(page.revid, records),
+                    partial(self._rebuild, pc, old), units_changed=draft.units)
 
     def new_text(self, pc: PageConfig, parsed: ParsedPage, current: str,
                  old: PageState | None) -> tuple[str, tuple[str, ...]]:
@@ -224,27 +268,21 @@ class Planner:
         the save): its new text and records."""
         reparsed = self.parse(pc, fresh)
         text = self.new_text(pc, reparsed, fresh.text, old)[0]
-        return text, self._saved_records(pc, fresh, text, reparsed)
+        return text, _state_of(self._saved_records(pc, fresh, text, reparsed))
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
-                       parsed: ParsedPage) -> Records:
+                       parsed: ParsedPage) -> RecordLists:
         """The records of ``text`` (what will be on the wiki), not of the text read: the
         state then does not depend on whether the page was normalised in this run.
         ``text`` is ``render_page(parsed)``: its records are told from ``parsed`` and the
         edits planned (``write.written_records``), or read from ``text`` when they
         cannot be told so (reading it again was most of a real run's extra cost)."""
         if text == page.text:
-            return records_of(parsed)
+            return _record_lists(parsed)
         written = written_records(parsed)
         if written is not None:
-            return _as_state(written[Kind.EVENTS], written[Kind.HUBS],
-                             written[Kind.INTERVIEWS])
-        return self.reread_records(pc, page.title, text)
-
-    def reread_records(self, pc: PageConfig, title: str, text: str) -> Records:
-        """The records of ``text``, read again (the reference ``written_records`` must
-        equal)."""
-        return records_of(self.parse(pc, PageText(title, text, None)))
+            return written
+        return _record_lists(self.parse(pc, PageText(page.title, text, None)))
 
     def plan_hub_page(self, hp: HubPageConfig, page: PageText, hubs: list[Hub],
                       changes: list[Change]) -> Plan:
@@ -290,7 +328,7 @@ def guard(pc: PageConfig, parsed: ParsedPage, old: PageState, share: float) -> N
     since the last run (or was emptied): most likely a bad edit or a truncated read."""
     for kind in pc.tables:
         before = len(old.records.get(kind, []))
-        after = len(records_of(parsed)[kind])
+        after = len(parsed.records(Kind(kind)))
         if before and (after == 0 or (before - after) / before > share):
             raise GuardError(pc.title, (
                 f"the {kind} table would go from {before} to {after} rows "

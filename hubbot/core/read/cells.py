@@ -274,6 +274,8 @@ _TRAILING_LINKS = re.compile(
 def title_without_trailing_links(flat: Flat) -> str:
     """A cell's text without a trailing "(link, link)" group: "Hubs Dialogue (findings
     summary, other languages)" -> "Hubs Dialogue"."""
+    if LINK_OPEN not in flat.marked and LINK_CLOSE not in flat.marked:
+        return flat.text  # no link: its text (``marked`` is ``text`` before ``visible``)
     marked = _INVISIBLE.sub("", flat.marked.replace("\u00a0", " "))
     core = _TRAILING_LINKS.sub("", marked.rstrip())
     return visible(core.replace(LINK_OPEN, "").replace(LINK_CLOSE, ""))

@@ -91,7 +91,8 @@ class ParsedRow:
     number: int  # MediaWiki's row number in the table (1-based), 0 if not rendered
     kind: RowKind
     source: str = ""  # the page's text (shared, not a copy): ``shown`` is read from it
-    cells: list[Cell] = field(default_factory=list)  # logical cells, rowspans resolved
+    # logical cells, rowspans resolved (the row's own list when nothing spans)
+    cells: list[Cell] = field(default_factory=list)
     record: Event | Hub | Interview | None = None
     # A row's problems and notices (severity NOTICE), added with ``add_problem`` and
     # ``add_notice``: most rows have none, and share the empty tuple (no two empty lists
@@ -176,6 +177,9 @@ class Context:
     columns: dict[str, int]
     context_year: int | None
     stage_aliases: Mapping[str, Stage] | None = None
+    # the dates read in this table, by visible text and year: rows that write the same
+    # date share one ``DateSpan`` (``read_date``), read once
+    spans: dict[tuple[str, int | None], DateSpan] = field(default_factory=dict)
 
     def cell_text(self, cell: Cell) -> str:
         return self.text[cell.start:cell.end]
@@ -196,24 +200,35 @@ class Context:
         cell = pr.cells[self.columns[column]]
         content = self.cell_text(cell)
         given = year if year is not None else self.context_year
-        pr.date, error = read_date(cell, content, given, from_section=year is not None)
+        pr.date, error = read_date(cell, content, given, from_section=year is not None,
+                                   known=self.spans)
         if error is not None:
             self.problem(pr, f"bad date ({error})", quote(content))
         return pr.date
 
 
-def read_date(cell: Cell, content: str, year: int | None, *, from_section: bool = False
+def read_date(cell: Cell, content: str, year: int | None, *, from_section: bool = False,
+              known: dict[tuple[str, int | None], DateSpan] | None = None
               ) -> tuple[DateCell, DateParseError | None]:
     """A date cell's wikitext (``content``, the bytes of ``cell``) read: its visible text
     flattened once and parsed once (``year`` for a date written without one;
     ``from_section``: that year is the section's). The one reading of a date cell, for
     the text read (``Context.date``) and for a cell's text after a date edit
-    (``write.written_records``); the error when the date does not read."""
+    (``write.written_records``); the error when the date does not read. ``known``: the
+    dates read before, by visible text and year (``Context.spans``): a text read before
+    is not parsed again, and its cells share its ``DateSpan``."""
     shown = flatten(content).text
-    try:
-        span = parse_date(shown, year)
-    except DateParseError as exc:
-        return DateCell(cell, shown, year, None), exc
+    span = known.get((shown, year)) if known is not None else None
+    if span is None:
+        try:
+            span = parse_date(shown, year)
+        except DateParseError as exc:
+            # A fresh error, never raised: the one caught holds its traceback, whose
+            # frames hold the whole read (a cycle through the caller's ``error``: the
+            # parse would live until a full collection).
+            return DateCell(cell, shown, year, None), DateParseError(*exc.args)
+        if known is not None:
+            known[shown, year] = span
     return DateCell(cell, shown, year, span, span.year_inferred and from_section), None
 
 
@@ -269,7 +284,7 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
             block += 1
             row_block = block
         for i, cell in enumerate(cells):
-            if cell in row.cells and cell.span("row") > 1:
+            if cell.span("row") > 1 and cell in row.cells:
                 carried[i] = (cell, cell.span("row") - 1, row_block)
         pr = ParsedRow(row, number, PROBLEM, text, cells, block=row_block,
                        section=section)
@@ -312,6 +327,9 @@ def _close_spans(rows: list[ParsedRow], carried: dict[int, tuple[Cell, int, int]
 def _resolve_spans(row: Row, carried: dict[int, tuple[Cell, int, int]],
                    width: int) -> tuple[list[Cell], int | None]:
     """The row's logical cells, with cells spanned from rows above filled in."""
+    if not carried and all(not c.attrs for c in row.cells):
+        # No span from above, none in the row (most rows): its own cells, the list shared.
+        return row.cells, None
     cells: list[Cell] = []
     physical = list(row.cells)
     row_block: int | None = None

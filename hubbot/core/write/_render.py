@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hubbot.core.read.rows import DATA_KINDS, ParsedTable, read_date
-from hubbot.core.records import Event, Hub, Interview, Kind
+from hubbot.core.records import DateSpan, Event, Hub, Interview, Kind
 from hubbot.core.write.dateedits import DateEdit
 from hubbot.core.write.order import SORT_KEYS, plan_order
 from hubbot.errors import RegionError, TableError
@@ -39,42 +39,75 @@ def _applied_edit(pt: ParsedTable, i: int) -> DateEdit | None:
     return None
 
 
-def _chunks(text: str, pt: ParsedTable) -> list[str]:
-    """Each row's bytes: from its start to the next row's start (or the table's tail)."""
-    out = []
-    for i, row in enumerate(pt.table.rows):
-        end = _row_end(pt, i)
-        edit = _applied_edit(pt, i)
+class _Splice:
+    """A new text made of ranges of ``text`` and inserted strings, joined once at the end:
+    adjacent ranges are one slice (a table of 50,000 rows moves a few rows: its output is
+    a few long slices, and a text left as it is is ``text`` itself)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pieces: list[str] = []
+        self.start = self.end = 0  # the range being kept, not yet sliced
+
+    def keep(self, start: int, end: int) -> None:
+        """Append ``text[start:end]``."""
+        if start != self.end:
+            self._flush()
+            self.start = start
+        self.end = end
+
+    def insert(self, new: str) -> None:
+        self._flush()
+        self.pieces.append(new)
+
+    def _flush(self) -> None:
+        if self.end > self.start:
+            self.pieces.append(self.text[self.start:self.end])
+        self.start = self.end
+
+    def result(self) -> str:
+        self._flush()
+        return "".join(self.pieces)
+
+
+def _splice_table(out: _Splice, text: str, pt: ParsedTable) -> None:
+    """Append the table's new wikitext, from its ``{|`` to its ``|}``, to ``out``: each
+    row's bytes (from its start to the next row's start, or the table's tail) in the new
+    order, with its date edit."""
+    table = pt.table
+    if not table.closed:
+        raise TableError("", f"the {pt.kind} table is not closed with |}}")
+    rows = table.rows
+    if not rows:
+        out.keep(table.start, table.end)
+        return
+    order = pt.order if pt.order is not None else plan_order(pt, "")[0]
+    if sorted(order) != list(range(len(rows))):  # a bug, never a user error
+        raise TableError("", f"{pt.kind} table: rows would be lost or doubled")
+    newline = "\r\n" if "\r\n" in text[table.start:table.end] else "\n"
+    out.keep(table.start, rows[0].start)
+    for position, index in enumerate(order):
+        pr, row = pt.rows[index], rows[index]
+        if (index != position and pr.kind in DATA_KINDS and row.separator is None) \
+                or pr.repair:
+            # it no longer follows the header (or shared the header's row): its own row
+            out.insert("|-" + newline)
+        end = _row_end(pt, index)
+        edit = _applied_edit(pt, index)
         if edit is None:
-            out.append(text[row.start:end])
+            out.keep(row.start, end)
         else:
-            out.append(text[row.start:edit.start] + edit.new + text[edit.end:end])
-    return out
+            out.keep(row.start, edit.start)
+            out.insert(edit.new)
+            out.keep(edit.end, end)
+    out.keep(table.tail_start, table.end)
 
 
 def render_table(text: str, pt: ParsedTable) -> str:
     """The table's new wikitext, from its ``{|`` to its ``|}``."""
-    table = pt.table
-    if not table.closed:
-        raise TableError("", f"the {pt.kind} table is not closed with |}}")
-    if not table.rows:
-        return text[table.start:table.end]
-    chunks = _chunks(text, pt)
-    order = pt.order if pt.order is not None else plan_order(pt, "")[0]
-    if sorted(order) != list(range(len(chunks))):  # a bug, never a user error
-        raise TableError("", f"{pt.kind} table: rows would be lost or doubled")
-    newline = "\r\n" if "\r\n" in text[table.start:table.end] else "\n"
-    out = []
-    for position, index in enumerate(order):
-        chunk = chunks[index]
-        pr = pt.rows[index]
-        if (index != position and pr.kind in DATA_KINDS and pr.row.separator is None) \
-                or pr.repair:
-            # it no longer follows the header (or shared the header's row): its own row
-            chunk = "|-" + newline + chunk
-        out.append(chunk)
-    return (text[table.start:table.rows[0].start] + "".join(out)
-            + text[table.tail_start:table.end])
+    out = _Splice(text)
+    _splice_table(out, text, pt)
+    return out.result()
 
 
 def render_page(parsed: ParsedPage) -> str:
@@ -91,17 +124,16 @@ def render_page(parsed: ParsedPage) -> str:
         raise RegionError(parsed.title, f"{name} region: {reason}; refusing to write "
                           "the page")
     text = parsed.text
-    out = []
+    out = _Splice(text)
     pos = 0
     for pt in sorted(parsed.tables, key=lambda t: t.table.start):
-        if pt.region is None or pt.kind not in SORT_KEYS or pt.options is None:
+        if not _owned(pt):
             continue  # not owned, or its marker's options are bad: left as it is
-        new = render_table(text, pt)
-        out.append(text[pos:pt.table.start])
-        out.append(new)
+        out.keep(pos, pt.table.start)
+        _splice_table(out, text, pt)
         pos = pt.table.end
-    out.append(text[pos:])
-    return "".join(out)
+    out.keep(pos, len(text))
+    return out.result()
 
 
 def _owned(pt: ParsedTable) -> bool:
@@ -119,6 +151,7 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
     rowspan, a new date that does not read): then the caller reads the new text."""
     out: dict[Kind, list[Event | Hub | Interview]] = {kind: [] for kind in Kind}
     text = parsed.text
+    spans: dict[tuple[str, int | None], DateSpan] = {}  # the new dates, each read once
     for pt in parsed.tables:
         records = out[pt.kind]
         if not _owned(pt) or not pt.table.rows:
@@ -149,7 +182,7 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                     return None
                 cell = date.cell
                 again, error = read_date(cell, text[cell.start:edit.start] + edit.new
-                                         + text[edit.end:cell.end], date.year)
+                                         + text[edit.end:cell.end], date.year, known=spans)
                 if error is not None or again.span is None:
                     return None
                 record = replace(record, when=again.span, date_text=again.text)

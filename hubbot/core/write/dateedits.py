@@ -60,12 +60,20 @@ def plan_date_edits(page: str, text: str, pt: ParsedTable,
     in ``style``, decided from the row's ``DateCell``. None when the cell already is
     canonical, belongs to a row above (rowspan), or the style keeps it; a problem on the
     row when the date cannot be rewritten safely (it is written with markup)."""
+    # The canonical text by the cell's text, its year and whether its section gave it
+    # (what ``canonical`` reads): a table writes many dates more than once.
+    rewrites: dict[tuple[str, int | None, bool], str | None] = {}
     for pr in pt.rows:
         date = pr.date
         if pr.record is None or date is None or date.cell not in pr.row.cells:
             continue
-        new = canonical(date, style)
-        if new is None or visible(date.text) == new:
+        key = (date.text, date.year, date.from_section)
+        if key in rewrites:
+            new = rewrites[key]
+        else:
+            new = canonical(date, style)
+            new = rewrites[key] = None if new is None or visible(date.text) == new else new
+        if new is None:
             continue
         where = _date_bytes(text, date)
         if where is None:

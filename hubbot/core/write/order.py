@@ -15,6 +15,7 @@ first, then title; undated rows first), the registry by ``type`` (then hub), or 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from hubbot.core.options import DEFAULTS, Sort
 from hubbot.core.read.cells import quote
@@ -26,22 +27,16 @@ __all__ = ["SORT_KEYS", "plan_order"]
 _TYPE_RANK = {HubType.REGIONAL: 0, HubType.THEMATIC: 1, HubType.LINGUISTIC: 2}
 
 
-def _event_key(pr: ParsedRow) -> tuple:
+def _event_when(pr: ParsedRow) -> tuple:
     ev = pr.record
     assert isinstance(ev, Event)
-    return (*ev.when.sort_key(), normalize_title(ev.title))
+    return ev.when.sort_key()
 
 
 def _event_title(pr: ParsedRow) -> str:
     ev = pr.record
     assert isinstance(ev, Event)
     return normalize_title(ev.title)
-
-
-def _event_when(pr: ParsedRow) -> tuple:
-    ev = pr.record
-    assert isinstance(ev, Event)
-    return ev.when.sort_key()
 
 
 def _hub_key(pr: ParsedRow) -> tuple:
@@ -51,9 +46,11 @@ def _hub_key(pr: ParsedRow) -> tuple:
     return (rank, hub.key)
 
 
-SORT_KEYS: dict[str, Callable[[ParsedRow], tuple]] = {
-    Kind.EVENTS: _event_key,
-    Kind.HUBS: _hub_key,
+# Each kind's order, its most significant key first: events by date, then title; the
+# registry by type, then hub.
+SORT_KEYS: dict[str, tuple[Callable[[ParsedRow], Any], ...]] = {
+    Kind.EVENTS: (_event_when, _event_title),
+    Kind.HUBS: (_hub_key,),
 }
 
 
@@ -85,15 +82,22 @@ def _blocks(pt: ParsedTable, run: list[int]) -> list[list[int]] | None:
 
 
 def _ranked(pt: ParsedTable, blocks: list[list[int]], sort: Sort) -> list[list[int]]:
-    """``blocks`` in the order ``sort`` gives (equal keys keep their order)."""
+    """``blocks`` in the order ``sort`` gives (equal keys keep their order): sorted by
+    the least significant key, then (a stable sort) by each more significant one, so
+    one key per block is alive at a time (a table of 50,000 rows). ``newest`` reverses
+    the most significant key only: latest date first, then title."""
     first = [pt.rows[b[0]] for b in blocks]
-    if sort is Sort.NEWEST:
-        by_title = sorted(range(len(blocks)), key=lambda n: (_event_title(first[n]), n))
-        # A stable sort with reverse=True keeps equal dates in their title order.
-        newest = sorted(by_title, key=lambda n: _event_when(first[n]), reverse=True)
-        return [blocks[n] for n in newest]
-    key = SORT_KEYS[pt.kind]
-    return sorted(blocks, key=lambda b: (key(pt.rows[b[0]]), b[0]))
+    keys = SORT_KEYS[pt.kind]
+    ranked: list[int] = list(range(len(blocks)))
+    for n, key in enumerate(reversed(keys)):
+        newest = sort is Sort.NEWEST and n == len(keys) - 1
+        ranked = _sorted_by(ranked, first, key, reverse=newest)
+    return [blocks[n] for n in ranked]
+
+
+def _sorted_by(ranked: list[int], first: list[ParsedRow], key: Callable[[ParsedRow], Any],
+               *, reverse: bool) -> list[int]:
+    return sorted(ranked, key=lambda n: key(first[n]), reverse=reverse)
 
 
 def plan_order(pt: ParsedTable, page: str, sort: Sort | None = None
