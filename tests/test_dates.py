@@ -211,3 +211,41 @@ def test_a_long_s_in_a_month_reads_as_s():
     assert parse_date("1 \u017fept 2021").start == date(2021, 9, 1)
     assert parse_date("\u017fpring 2026").start == date(2026, 3, 1)
     assert parse_date("fir\u017ft quarter 2025").start == date(2025, 1, 1)
+
+
+_DAYS = st.sampled_from(["1", "12", "123", "05", "\u0663"])
+_YEARS = st.sampled_from(["2021", "20211", "99"])
+_MONTHS = st.sampled_from(["June", "sept", "Sept.", "\u017feptember", "FEB", "Juni", "5", "12"])
+
+
+@st.composite
+def _date_like(draw) -> str:
+    """A date of one of the four forms, or two joined as a range, with wrong parts too."""
+    def one() -> str:
+        d, m, y = draw(_DAYS), draw(_MONTHS), draw(_YEARS)
+        return draw(st.sampled_from([
+            f"{y}-{m}-{d}", f"{d}{draw(st.sampled_from('-./'))}{m}-{y}", f"{d}.{m}.{y}",
+            f"{d}{draw(st.sampled_from(['', 'st', 'th']))} {m} {y}", f"{d} {m}",
+            f"{m} {d}, {y}", f"{m} {d}", f"{m} {y}", f"{y}-{m}", y, m]))
+    text = one()
+    if draw(st.booleans()):
+        text += draw(st.sampled_from(["-", " \u2013 ", " to ", "\u2014"])) + one()
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(_date_like())
+def test_only_the_form_a_date_starts_with_can_match(text):
+    """``parse_date`` tries only the patterns of the form the text's leading digits name
+    (``_first_form``): no pattern of another form may match, or a date would be lost."""
+    from hubbot.core import dates
+
+    form = dates._first_form(text)
+    for name in dates._FORM_NAMES:
+        if name != form:
+            assert dates._SINGLE[name].match(text) is None, name
+            assert all(p.match(text) is None for p in dates._RANGES[name]), name
+    if form != "month":
+        assert dates._DAY_RANGE_MONTH.match(text) is None
+    if form not in ("numeric", "day"):
+        assert dates._DAY_RANGE_DAY.match(text) is None
