@@ -70,8 +70,7 @@ def compare(text: str, title: str = "Hubs", context_year: int | None = None,
             continue
         again = parse_page(new, title, context_year=context_year,
                            allow_unit_changes=allow, default_options=options)
-        assert _as_state(written[Kind.EVENTS], written[Kind.HUBS],
-                         written[Kind.INTERVIEWS]) == records_of(again), (options, allow)
+        assert _as_state(written) == records_of(again), (options, allow)
         told += 1
     return told
 

@@ -44,23 +44,19 @@ RecordLists = dict[Kind, list[Event | Hub | Interview]]  # a page's records, by 
 def records_of(parsed: ParsedPage) -> Records:
     """The page's records as the state keeps them: in a canonical order, so the state
     does not depend on the order of the rows (before or after hubbot sorted them)."""
-    return _as_state(parsed.events, parsed.hubs, parsed.interviews)
+    return _as_state(_record_lists(parsed))
 
 
 def _record_lists(parsed: ParsedPage) -> RecordLists:
-    return {Kind.EVENTS: parsed.events, Kind.HUBS: parsed.hubs,
-            Kind.INTERVIEWS: parsed.interviews}
+    return {kind: parsed.records(kind) for kind in Kind}
 
 
-def _state_of(records: RecordLists) -> Records:
-    return _as_state(records[Kind.EVENTS], records[Kind.HUBS], records[Kind.INTERVIEWS])
-
-
-def _as_state(events: list[Event], hubs: list[Hub], interviews: list[Interview]) -> Records:
+def _as_state(records: RecordLists) -> Records:
+    """Records by kind (record objects) as the state keeps them (``records_of``)."""
     return {
-        Kind.EVENTS: _canonical([event_to_json(e) for e in events]),
-        Kind.HUBS: _canonical([hub_to_json(h) for h in hubs]),
-        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in interviews]),
+        Kind.EVENTS: _canonical([event_to_json(e) for e in records[Kind.EVENTS]]),
+        Kind.HUBS: _canonical([hub_to_json(h) for h in records[Kind.HUBS]]),
+        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in records[Kind.INTERVIEWS]]),
     }
 
 
@@ -245,7 +241,7 @@ class Planner:
 
     def _finish(self, pc: PageConfig, page: PageText, old: PageState | None,
                 draft: _Draft) -> Plan:
-        records = _state_of(draft.records) if draft.records is not None else {}
+        records = _as_state(draft.records) if draft.records is not None else {}
         return Plan(pc.title, page, draft.text, draft.summary, PageState(page.revid, records),
                     partial(self._rebuild, pc, old), units_changed=draft.units)
 
@@ -268,7 +264,7 @@ class Planner:
         the save): its new text and records."""
         reparsed = self.parse(pc, fresh)
         text = self.new_text(pc, reparsed, fresh.text, old)[0]
-        return text, _state_of(self._saved_records(pc, fresh, text, reparsed))
+        return text, _as_state(self._saved_records(pc, fresh, text, reparsed))
 
     def _saved_records(self, pc: PageConfig, page: PageText, text: str,
                        parsed: ParsedPage) -> RecordLists:
