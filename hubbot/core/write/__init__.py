@@ -18,7 +18,6 @@ do), so ``order`` and ``dateedits`` are public modules the reading stage imports
 
 from hubbot.core.write._render import (
     render_page,
-    render_table,
     written_records,
 )
 from hubbot.core.write.dateedits import DateEdit, plan_date_edits
@@ -30,7 +29,6 @@ __all__ = [
     "plan_date_edits",
     "plan_order",
     "render_page",
-    "render_table",
     "written_records",
 ]
 

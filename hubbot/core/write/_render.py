@@ -22,7 +22,7 @@ from hubbot.errors import RegionError, TableError
 if TYPE_CHECKING:
     from hubbot.core.read import ParsedPage
 
-__all__ = ["render_page", "render_table", "written_records"]
+__all__ = ["render_page", "written_records"]
 
 
 def _row_end(pt: ParsedTable, i: int) -> int:
@@ -70,7 +70,7 @@ class _Splice:
         return "".join(self.pieces)
 
 
-def _splice_table(out: _Splice, text: str, pt: ParsedTable) -> None:
+def _splice_table(out: _Splice, pt: ParsedTable) -> None:
     """Append the table's new wikitext, from its ``{|`` to its ``|}``, to ``out``: each
     row's bytes (from its start to the next row's start, or the table's tail) in the new
     order, with its date edit."""
@@ -84,7 +84,7 @@ def _splice_table(out: _Splice, text: str, pt: ParsedTable) -> None:
     order = pt.order if pt.order is not None else plan_order(pt, "")[0]
     if sorted(order) != list(range(len(rows))):  # a bug, never a user error
         raise TableError("", f"{pt.kind} table: rows would be lost or doubled")
-    newline = "\r\n" if "\r\n" in text[table.start:table.end] else "\n"
+    newline = "\r\n" if "\r\n" in out.text[table.start:table.end] else "\n"
     out.keep(table.start, rows[0].start)
     for position, index in enumerate(order):
         pr, row = pt.rows[index], rows[index]
@@ -101,13 +101,6 @@ def _splice_table(out: _Splice, text: str, pt: ParsedTable) -> None:
             out.insert(edit.new)
             out.keep(edit.end, end)
     out.keep(table.tail_start, table.end)
-
-
-def render_table(text: str, pt: ParsedTable) -> str:
-    """The table's new wikitext, from its ``{|`` to its ``|}``."""
-    out = _Splice(text)
-    _splice_table(out, text, pt)
-    return out.result()
 
 
 def render_page(parsed: ParsedPage) -> str:
@@ -130,7 +123,7 @@ def render_page(parsed: ParsedPage) -> str:
         if not _owned(pt):
             continue  # not owned, or its marker's options are bad: left as it is
         out.keep(pos, pt.table.start)
-        _splice_table(out, text, pt)
+        _splice_table(out, pt)
         pos = pt.table.end
     out.keep(pos, len(text))
     return out.result()
