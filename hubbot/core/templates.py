@@ -35,8 +35,8 @@ class TemplateAmbiguous(TemplateError):
 def normalize_template_name(name: str) -> str:
     """MediaWiki's view of a template name: ``Template:`` prefix, underscores, spacing and
     the case of the first letter do not matter."""
-    text = " ".join(name.replace("_", " ").split())
-    return wiki_title(re.sub(r"^(?:template|tl)\s*:\s*", "", text, flags=re.IGNORECASE))
+    return wiki_title(re.sub(r"^\s*(?:template|tl)\s*:", "", name.replace("_", " "),
+                             flags=re.IGNORECASE))
 
 
 def find_template(code: Wikicode, template: str) -> Template:
