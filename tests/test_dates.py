@@ -184,13 +184,16 @@ def test_any_text_is_a_date_or_a_clean_error(text, year):
 
 
 # Letters that match a month's letters under the pattern's IGNORECASE but are not
-# lowercase ASCII ("ſ" is a long s, "K" the Kelvin sign): the month must still be found.
-_FOLDS = {"s": ["s", "S", "\u017f"], "k": ["k", "K", "\u212a"]}
+# lowercase ASCII ("ſ" is a long s, "K" the Kelvin sign, "ı" and "İ" dotless and dotted
+# i): the month must still be found.
+_FOLDS = {"s": ["s", "S", "\u017f"], "k": ["k", "K", "\u212a"],
+          "i": ["i", "I", "\u0131", "\u0130"]}
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["September", "Sept.", "August", "March", "December", "Spring",
-                        "Summer", "first quarter", "second quarter", "early", "mid"]),
+@given(st.sampled_from(["September", "Sept.", "August", "March", "December", "April",
+                        "Spring", "Summer", "first quarter", "second quarter",
+                        "third quarter", "early", "mid"]),
        st.data())
 def test_a_word_in_any_case_is_read_or_cleanly_refused(word, data):
     """Month, season, quarter and part-of-year words, matched case-insensitively."""
@@ -211,6 +214,8 @@ def test_a_long_s_in_a_month_reads_as_s():
     assert parse_date("1 \u017fept 2021").start == date(2021, 9, 1)
     assert parse_date("\u017fpring 2026").start == date(2026, 3, 1)
     assert parse_date("fir\u017ft quarter 2025").start == date(2025, 1, 1)
+    assert parse_date("Apr\u0131l 2021").start == date(2021, 4, 1)  # dotless i
+    assert parse_date("Apr\u0130l 2021").start == date(2021, 4, 1)  # dotted capital I
 
 
 _DAYS = st.sampled_from(["1", "12", "123", "05", "\u0663"])

@@ -127,10 +127,20 @@ _MONTH_RANGE = _compile(_mon("m") + r"(?:,?\s+(?P<y>\d{4}))?" + _SEP + _mon("m2"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 
+def _word(table: dict[str, int], value: str) -> int:
+    """``table``'s number for ``value``, a word its IGNORECASE pattern matched: beside
+    the ASCII letters any letter that matches one ("ſept", long s; "Aprıl", dotless i)."""
+    found = table.get(value.lower())
+    if found is None:
+        found = next(n for word, n in table.items()
+                     if re.fullmatch(re.escape(word), value, re.IGNORECASE))
+    return found
+
+
 def _month(value: str) -> int:
     if value.isdigit():
         return int(value)
-    return _MONTH_NUM[value.casefold().rstrip(".")]  # as the IGNORECASE match: "ſept" too
+    return _word(_MONTH_NUM, value.rstrip("."))
 
 
 def _make(y: int, m: int, d: int) -> date:
@@ -244,7 +254,7 @@ def _parse_vague(s: str, context_year: int | None) -> DateSpan:
     """Seasons, quarters, parts of a year and month ranges (see the module docstring)."""
     m = _SEASON.match(s)
     if m:
-        first = _SEASONS[m.group("s").casefold()]
+        first = _word(_SEASONS, m.group("s"))
         y, inferred = _year(m.group("y"), context_year)
         if first != 12:
             return _months(y, first, y, first + 2, Precision.SEASON, inferred)
@@ -253,12 +263,12 @@ def _parse_vague(s: str, context_year: int | None) -> DateSpan:
         return _months(y - 1, 12, y, 2, Precision.SEASON, inferred)
     m = _QUARTER.match(s)
     if m:
-        q = int(m.group("q") or m.group("q2") or _ORDINALS[m.group("n").casefold()])
+        q = int(m.group("q") or m.group("q2") or _word(_ORDINALS, m.group("n")))
         y, inferred = _year(m.group("y") or m.group("y2"), context_year)
         return _months(y, 3 * q - 2, y, 3 * q, Precision.QUARTER, inferred)
     m = _PART.match(s)
     if m:
-        first = _PARTS[m.group("p").casefold()]
+        first = _word(_PARTS, m.group("p"))
         y, inferred = _year(m.group("y"), context_year)
         return _months(y, first, y, first + 3, Precision.PART, inferred)
     m = _MONTH_RANGE.match(s)
