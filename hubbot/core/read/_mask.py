@@ -73,6 +73,11 @@ class Mask:
         i = bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.ends[i]
 
+    def clear(self, start: int, end: int) -> bool:
+        """True if no masked span overlaps ``start``..``end``."""
+        i = bisect_right(self.starts, end - 1) - 1
+        return i < 0 or self.ends[i] <= start
+
     def end_of(self, pos: int) -> int:
         """End of the masked span covering ``pos`` (``pos`` itself if none)."""
         i = bisect_right(self.starts, pos) - 1

@@ -58,10 +58,12 @@ class Row:
     # data cells written right after the header row without a "|-": MediaWiki renders
     # them in the header's <tr>; hubbot reads them as a row of their own
     joined: bool = False
+    has_attrs: bool = False  # a cell has attributes (a rowspan or colspan, perhaps)
 
     @property
     def is_header(self) -> bool:
-        return bool(self.cells) and all(c.marker == "!" for c in self.cells)
+        cells = self.cells
+        return bool(cells) and cells[0].marker == "!" and all(c.marker == "!" for c in cells)
 
 
 @dataclass
@@ -93,14 +95,19 @@ def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str,
     """Split text[line_start:line_end] on any of ``seps`` outside links and masked spans."""
     if len(seps) == 1:
         segment = text[line_start:line_end]
-        # No link, no "{{!}}" and no masked span (each starts at "{" or "<"): a plain split.
-        if "[[" not in segment and "{" not in segment and "<" not in segment \
-                and not mask.covers(line_start):
-            sep, pos, out = seps[0], line_start, []
-            for piece in segment.split(sep):
-                out.append((pos, pos + len(piece)))
-                pos += len(piece) + len(sep)
-            return out
+        if PIPE not in segment:
+            # A plain split when no link and no masked span (a comment, a template...)
+            # reaches a separator: every piece but the last is free of them (the last
+            # holds no separator).
+            sep = seps[0]
+            pieces = segment.split(sep)
+            if mask.clear(line_start, line_end - len(pieces[-1])) \
+                    and all("[[" not in piece for piece in pieces[:-1]):
+                pos, out = line_start, []
+                for piece in pieces:
+                    out.append((pos, pos + len(piece)))
+                    pos += len(piece) + len(sep)
+                return out
     parts: list[tuple[int, int]] = []
     pattern = _separator_pattern(seps)
     link_depth = 0
@@ -128,14 +135,21 @@ def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str,
 
 def _make_cell(text: str, marker: str, start: int, end: int, mask: Mask) -> Cell:
     """Separate ``attrs |`` from a cell's content, as MediaWiki does."""
-    if text.find("|", start, end) < 0 and text.find(PIPE, start, end) < 0:  # no attributes
+    bar, pipe = text.find("|", start, end), text.find(PIPE, start, end)
+    first = bar if pipe < 0 else pipe if bar < 0 else min(bar, pipe)
+    if first < 0:  # no attributes (most cells)
         return Cell(marker, start, end)
+    attrs = text[start:first]
+    # Attributes never hold links, templates or tags ("<tvar|x>", old Translate syntax
+    # removed before MediaWiki parses the page, is no attribute split either).
+    if "[[" in attrs or "{{" in attrs or "<" in attrs:
+        # Whatever the first split is, the attributes before it hold one of them.
+        return Cell(marker, start, end)
+    if mask.clear(start, first + 1):  # the first "|" is the split: no link, no mask
+        return Cell(marker, first + (5 if first == pipe else 1), end, attrs.strip())
     pieces = _split_top_level(text, start, end, ("|",), mask)
     if len(pieces) > 1:
-        attr_start, attr_end = pieces[0]
-        attrs = text[attr_start:attr_end]
-        # Attributes never hold links, templates or tags; "<tvar|x>" (old Translate
-        # syntax, removed before MediaWiki parses the page) is not an attribute split.
+        attrs = text[pieces[0][0]:pieces[0][1]]
         if "[[" not in attrs and "{{" not in attrs and "<" not in attrs:
             return Cell(marker, pieces[1][0], end, attrs.strip())
     return Cell(marker, start, end)
@@ -304,6 +318,8 @@ class _Scanner:
         for s, e in _split_top_level(self.text, line.body, line.end, seps, self.mask):
             self.cell = _make_cell(self.text, marker, s, e, self.mask)
             self.row.cells.append(self.cell)
+            if self.cell.attrs:
+                self.row.has_attrs = True
         self.row.end = line.next
         self.trivia = None
 

@@ -279,16 +279,19 @@ def read_table(ctx: Context, table: Table, width: int, reader: Reader) -> list[P
                                   text, section=section))
             continue
         seen_data = True
-        cells, row_block = _resolve_spans(row, carried, width)
+        # Most rows: no span from above, none in the row: its own cells, the list shared.
+        plain = not carried and not row.has_attrs
+        cells, row_block = (row.cells, None) if plain else _resolve_spans(row, carried, width)
         if row_block is None:
             block += 1
             row_block = block
-        for i, cell in enumerate(cells):
-            if cell.span("row") > 1 and cell in row.cells:
-                carried[i] = (cell, cell.span("row") - 1, row_block)
+        if row.has_attrs:
+            for i, cell in enumerate(cells):
+                if cell.span("row") > 1 and cell in row.cells:
+                    carried[i] = (cell, cell.span("row") - 1, row_block)
+        logical = len(cells) if plain else _width(cells)
         pr = ParsedRow(row, number, PROBLEM, text, cells, block=row_block,
                        section=section)
-        logical = _width(cells)
         if logical > width and all(c.span("col") == 1 for c in cells[:width]):
             # MediaWiki renders the extra cells; the row is read by the header's columns
             # and keeps its extra cells (its bytes move as one).
@@ -327,9 +330,6 @@ def _close_spans(rows: list[ParsedRow], carried: dict[int, tuple[Cell, int, int]
 def _resolve_spans(row: Row, carried: dict[int, tuple[Cell, int, int]],
                    width: int) -> tuple[list[Cell], int | None]:
     """The row's logical cells, with cells spanned from rows above filled in."""
-    if not carried and all(not c.attrs for c in row.cells):
-        # No span from above, none in the row (most rows): its own cells, the list shared.
-        return row.cells, None
     cells: list[Cell] = []
     physical = list(row.cells)
     row_block: int | None = None
