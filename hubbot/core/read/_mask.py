@@ -74,9 +74,9 @@ class Mask:
         return i >= 0 and pos < self.ends[i]
 
     def clear(self, start: int, end: int) -> bool:
-        """True if no masked span overlaps ``start``..``end``."""
+        """True if no offset from ``start`` up to (not including) ``end`` is masked."""
         i = bisect_right(self.starts, end - 1) - 1
-        return i < 0 or self.ends[i] <= start
+        return i < 0 or self.ends[i] <= start or end <= start
 
     def end_of(self, pos: int) -> int:
         """End of the masked span covering ``pos`` (``pos`` itself if none)."""

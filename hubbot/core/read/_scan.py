@@ -108,6 +108,13 @@ def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str,
                     out.append((pos, pos + len(piece)))
                     pos += len(piece) + len(sep)
                 return out
+    return _split_scanning(text, line_start, line_end, seps, mask)
+
+
+def _split_scanning(text: str, line_start: int, line_end: int, seps: tuple[str, ...],
+                    mask: Mask) -> list[tuple[int, int]]:
+    """``_split_top_level`` token by token: links counted, masked spans skipped (what
+    its plain split must agree with)."""
     parts: list[tuple[int, int]] = []
     pattern = _separator_pattern(seps)
     link_depth = 0
@@ -147,7 +154,13 @@ def _make_cell(text: str, marker: str, start: int, end: int, mask: Mask) -> Cell
         return Cell(marker, start, end)
     if mask.clear(start, first + 1):  # the first "|" is the split: no link, no mask
         return Cell(marker, first + (5 if first == pipe else 1), end, attrs.strip())
-    pieces = _split_top_level(text, start, end, ("|",), mask)
+    return _cell_scanning(text, marker, start, end, mask)
+
+
+def _cell_scanning(text: str, marker: str, start: int, end: int, mask: Mask) -> Cell:
+    """``_make_cell`` from the cell's top-level split (what its shortcuts must agree
+    with)."""
+    pieces = _split_scanning(text, start, end, ("|",), mask)
     if len(pieces) > 1:
         attrs = text[pieces[0][0]:pieces[0][1]]
         if "[[" not in attrs and "{{" not in attrs and "<" not in attrs:
