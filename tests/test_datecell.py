@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hubbot.core.read import DateCell, parse_page
+from hubbot.core.read._scan import Cell
+from hubbot.core.read.cells import visible
 from hubbot.core.records import Precision
+from hubbot.core.write import dateedits
 
 PAGE = """<!-- hubbot:events start -->
 {| class="wikitable"
@@ -59,3 +65,19 @@ def test_the_rewrite_is_planned_from_the_date_cell():
     assert edit is not None and edit.new == "12 April 2022"
     assert PAGE[edit.start:edit.end] == "April 12, 2022"  # the ref stays
     assert by_title["Hubs Dialogue"].date_edit is None  # already as the style writes it
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["3", " ", "June", "2010", "\u00a0", "\u200e", "\t", "\r",
+                                 ",", "–", "<!-- c -->", "&nbsp;", "{{nowrap|", "}}", "[[",
+                                 "]]", "|", "=", "\n", "<ref>x</ref>"]), max_size=10),
+       st.sampled_from(["3 June 2010", "June 2010", "3", ""]))
+def test_the_plain_cell_shortcut_finds_the_date_where_the_runs_do(parts, shown):
+    """A date cell without markup is one run: ``_date_bytes``'s shortcut finds its date
+    bytes where reading run by run does."""
+    content = "".join(parts)
+    text = "| " + content + "\n"
+    cell = Cell("|", 2, 2 + len(content))
+    date_cell = DateCell(cell, shown, None, None)
+    assert dateedits._date_bytes(text, date_cell) == \
+        dateedits._runs_date_bytes(content, 2, visible(shown))

@@ -14,6 +14,7 @@ Under CI these run a fixed set of examples; elsewhere hypothesis draws fresh one
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from hubbot.core.hubtemplates import render_hub_status
 from hubbot.core.read import RowKind, find_tables, parse_page
-from hubbot.core.records import Hub, HubType, Kind, Stage
+from hubbot.core.records import Hub, HubType, Kind, Stage, normalize_title
 from hubbot.core.vocabulary import read_stage
 from hubbot.core.write import render_page, written_records
 
@@ -264,3 +265,15 @@ def test_registry_options_write_stably_and_touch_nothing_outside(rows, options, 
     assert sorted(map(repr, again.hubs)) == sorted(map(repr, parsed.hubs))
     if parsed.options["hubs"] is None or "none" in options.casefold():
         assert out == text  # bad options, or sort=none: the registry stays as it is
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ -\t\n\u00a0\u2013\u2010e\u0301\u00e9\u1e9e\u017f"
+                                         "\u0130")), max_size=12))
+def test_a_title_has_one_identity_form_ascii_or_not(title):
+    """``normalize_title``'s shortcut for ASCII titles gives what NFC, the dashes, the
+    spacing and case-folding give."""
+    text = re.sub("[\u2010-\u2015]", "-", unicodedata.normalize("NFC", title))
+    assert normalize_title(title) == " ".join(text.split()).casefold()
+    assert normalize_title(title.encode("ascii", "ignore").decode()) == \
+        " ".join(title.encode("ascii", "ignore").decode().split()).casefold()

@@ -124,6 +124,8 @@ _DASHES = re.compile(r"[\u2010-\u2015]")
 
 def normalize_title(title: str) -> str:
     """Identity form of a title: NFC, case-folded, whitespace and dashes collapsed."""
+    if title.isascii():  # already NFC, no dash to collapse (most titles)
+        return " ".join(title.split()).casefold()
     text = _DASHES.sub("-", unicodedata.normalize("NFC", title))
     return " ".join(text.split()).casefold()
 

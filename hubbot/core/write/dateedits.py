@@ -27,6 +27,7 @@ __all__ = ["DateEdit", "canonical", "plan_date_edits"]
 _HIDDEN = re.compile(r"<!--.*?(?:-->|$)|<[^<>]*>|&(?!nbsp;|#160;|#xa0;)#?\w+;",
                      re.DOTALL | re.IGNORECASE)
 _RUN = re.compile(r"(?:[^<>{}\[\]|=&\x00\n]|&nbsp;|&#160;|&#xa0;)+", re.IGNORECASE)
+_PLAIN = re.compile(r"[<>{}\[\]|=&\x00\n]")  # what _RUN stops at or _HIDDEN starts at
 _NBSP = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
 _EDGE = "\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff \t\r"
 
@@ -90,6 +91,18 @@ def _date_bytes(text: str, date: DateCell) -> tuple[int, int] | None:
     cell's bytes whose visible text is the cell's; None when there is not exactly one."""
     cell, shown = date.cell, visible(date.text)
     content = text[cell.start:cell.end]
+    if _PLAIN.search(content) is None:  # one run, the whole cell (most date cells)
+        core = content.strip(_EDGE)
+        if not core or visible(core) != shown:
+            return None
+        lead = cell.start + len(content) - len(content.lstrip(_EDGE))
+        return lead, lead + len(core)
+    return _runs_date_bytes(content, cell.start, shown)
+
+
+def _runs_date_bytes(content: str, offset: int, shown: str) -> tuple[int, int] | None:
+    """``_date_bytes`` run by run (what its shortcut must agree with): ``content`` is
+    the cell's text, at ``offset`` in the page; ``shown`` its visible text."""
     masked = _HIDDEN.sub(lambda m: "\x00" * len(m.group(0)), content) \
         if "<" in content or "&" in content else content  # _HIDDEN starts at "<" or "&"
     candidates = []
@@ -101,5 +114,5 @@ def _date_bytes(text: str, date: DateCell) -> tuple[int, int] | None:
         lead = m.start() + (len(run) - len(run.lstrip(_EDGE)))
         core_text = _NBSP.sub(" ", core) if "&" in core else core
         if visible(core_text) == shown:
-            candidates.append((cell.start + lead, cell.start + lead + len(core)))
+            candidates.append((offset + lead, offset + lead + len(core)))
     return candidates[0] if len(candidates) == 1 else None
