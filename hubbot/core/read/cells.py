@@ -196,30 +196,34 @@ _SIMPLE_LINK = re.compile(r"\[\[([^\[\]{}<>|&']*)(?:\|([^\[\]{}<>|&']*))?\]\]")
 def _fast(cleaned: str) -> Flat | None:
     """Plain text with at most simple ``[[target|label]]`` links, read without the
     parser (most cells); None for anything else."""
-    if not _MARKUP.search(cleaned):
+    if "[[" not in cleaned:
+        if _MARKUP.search(cleaned):
+            return None
         plain = visible(cleaned)
         return Flat(plain, plain, (), cleaned)
-    if "[[" not in cleaned:
-        return None
-    rest = _SIMPLE_LINK.sub("", cleaned)
-    if _MARKUP.search(rest) or "]" in rest:
-        return None
     text: list[str] = []
     marked: list[str] = []
     links: list[Link] = []
     pos = 0
     for m in _SIMPLE_LINK.finditer(cleaned):
-        target, label = m.group(1).strip(), m.group(2)
-        if _SKIP_LINK_NS.match(target) or not target or "\n" in m.group(0):
+        gap = cleaned[pos:m.start()]
+        if "]" in gap or _MARKUP.search(gap):
+            return None
+        whole, target, label = m.group(0, 1, 2)
+        target = target.strip()
+        if not target or "\n" in whole or _SKIP_LINK_NS.match(target):
             return None
         if label is None:
             label = without_mylanguage(target) if _MYLANG.match(target) else target.lstrip(":")
-        text += [cleaned[pos:m.start()], label]
-        marked += [cleaned[pos:m.start()], LINK_OPEN + label + LINK_CLOSE]
+        text += (gap, label)
+        marked += (gap, LINK_OPEN + label + LINK_CLOSE)
         links.append(Link(target, " ".join(label.split())))
         pos = m.end()
-    text.append(cleaned[pos:])
-    marked.append(cleaned[pos:])
+    gap = cleaned[pos:]
+    if "]" in gap or _MARKUP.search(gap):
+        return None
+    text.append(gap)
+    marked.append(gap)
     plain = visible("".join(text))
     return Flat(plain, plain, tuple(links), "".join(marked))
 
@@ -276,6 +280,8 @@ def title_without_trailing_links(flat: Flat) -> str:
     summary, other languages)" -> "Hubs Dialogue"."""
     if LINK_OPEN not in flat.marked and LINK_CLOSE not in flat.marked:
         return flat.text  # no link: its text (``marked`` is ``text`` before ``visible``)
-    marked = _INVISIBLE.sub("", flat.marked.replace("\u00a0", " "))
+    marked = flat.marked
+    if not marked.isascii():
+        marked = _INVISIBLE.sub("", marked.replace("\u00a0", " "))
     core = _TRAILING_LINKS.sub("", marked.rstrip())
     return visible(core.replace(LINK_OPEN, "").replace(LINK_CLOSE, ""))

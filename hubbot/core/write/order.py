@@ -72,12 +72,15 @@ def _segments(pt: ParsedTable) -> list[list[int]]:
 def _blocks(pt: ParsedTable, run: list[int]) -> list[list[int]] | None:
     """The run's rowspan blocks in order, None if a block is not contiguous in it."""
     blocks: list[list[int]] = []
+    ids: list[int] = []
+    rows = pt.rows
     for i in run:
-        if blocks and pt.rows[blocks[-1][0]].block == pt.rows[i].block:
+        block = rows[i].block
+        if ids and ids[-1] == block:
             blocks[-1].append(i)
         else:
             blocks.append([i])
-    ids = [pt.rows[b[0]].block for b in blocks]
+            ids.append(block)
     return blocks if len(ids) == len(set(ids)) else None
 
 
@@ -97,7 +100,8 @@ def _ranked(pt: ParsedTable, blocks: list[list[int]], sort: Sort) -> list[list[i
 
 def _sorted_by(ranked: list[int], first: list[ParsedRow], key: Callable[[ParsedRow], Any],
                *, reverse: bool) -> list[int]:
-    return sorted(ranked, key=lambda n: key(first[n]), reverse=reverse)
+    keys = [key(pr) for pr in first]  # what ``sorted`` would make, without a call per row
+    return sorted(ranked, key=keys.__getitem__, reverse=reverse)
 
 
 def plan_order(pt: ParsedTable, page: str, sort: Sort | None = None
@@ -120,7 +124,9 @@ def plan_order(pt: ParsedTable, page: str, sort: Sort | None = None
         crosses = any(seen_blocks[pt.rows[i].block] != n for i in run)
         if blocks is None or crosses:
             continue  # a rowspan reaching over a section row: leave it as it is
-        readable = [b for b in blocks if all(pt.rows[i].movable for i in b)]
+        rows = pt.rows
+        readable = [b for b in blocks if (rows[b[0]].movable if len(b) == 1
+                                          else all(rows[i].movable for i in b))]
         ranked = _ranked(pt, readable, sort)
         if len(readable) == len(blocks):
             order[run[0]:run[-1] + 1] = [i for b in ranked for i in b]
