@@ -261,3 +261,17 @@ def test_a_table_inside_a_block_not_yet_marked_is_sorted():
     parsed, out = write(text)
     assert not parsed.notices
     assert out.index("27 November 2021") < out.index("12 March 2022")
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/page.wikitext")),
+                         ids=lambda p: p.parent.name)
+def test_the_units_a_parse_read_are_the_page_units(path):
+    """The last check before a write compares the units the parse read with those of the
+    rendered text: they are the page's own (and none are read when changes are allowed)."""
+    text = path.read_text(encoding="utf-8")
+    parsed = parse_page(text, "Hubs", context_year=2026)
+    assert parsed.units == extract_units(text)
+    assert parse_page(text, "Hubs", context_year=2026, allow_unit_changes=True).units is None
+    if not parsed.region_errors:  # a page whose markers are broken is not rendered
+        after = render_page(parsed)
+        assert changed_units(text, after, parsed.units) == changed_units(text, after)

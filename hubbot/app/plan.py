@@ -29,7 +29,7 @@ from hubbot.core.hubtemplates import render_hub_status, render_summary
 from hubbot.core.pages import PageText
 from hubbot.core.read import ParsedPage, parse_page
 from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
-from hubbot.core.units import changed_units, translatable, unit_list
+from hubbot.core.units import Unit, changed_units, translatable, unit_list
 from hubbot.core.write import render_page, written_records
 from hubbot.errors import GuardError, PageError, TableError
 
@@ -256,7 +256,8 @@ class Planner:
         if old is not None and not self.accept_removals:
             guard(pc, parsed, old, self.config.max_removal_share)
         return text, check_units(pc.title, current, text,
-                                 allowed=self.allows_unit_changes(pc))
+                                 allowed=self.allows_unit_changes(pc),
+                                 units=parsed.units if parsed.text == current else None)
 
     def _rebuild(self, pc: PageConfig, old: PageState | None, fresh: PageText
                  ) -> tuple[str, Records]:
@@ -332,15 +333,17 @@ def guard(pc: PageConfig, parsed: ParsedPage, old: PageState, share: float) -> N
                 "then run with --accept-removals if this is intended"))
 
 
-def check_units(title: str, current: str, text: str, *, allowed: bool) -> tuple[str, ...]:
+def check_units(title: str, current: str, text: str, *, allowed: bool,
+                units: list[Unit] | None = None) -> tuple[str, ...]:
     """The last check before a translatable page is written: with unit changes not
     ``allowed``, the new text has every unit of the current one, word for word, and every
     marker once (``parse`` left out the edits that would change one; this refuses the
     page if anything slipped through, rather than outdate translations). Returns the
-    units the edit changes (none unless unit changes are allowed)."""
+    units the edit changes (none unless unit changes are allowed). ``units``: those of
+    ``current``, when the parse read them."""
     if not translatable(current):
         return ()
-    changed = tuple(changed_units(current, text))
+    changed = tuple(changed_units(current, text, units))
     if changed and not allowed:
         raise TableError(title, f"the edit would change translation units "
                          f"{unit_list(changed)}; refusing to write the page (a bug: "

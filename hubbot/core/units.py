@@ -132,10 +132,13 @@ def marker_counts(text: str) -> Counter[str]:
     return Counter(u.name for u in extract_units(text))
 
 
-def changed_units(before: str, after: str) -> list[str]:
+def changed_units(before: str, after: str, before_units: list[Unit] | None = None
+                  ) -> list[str]:
     """The names of the units whose text differs between two versions of a page, with
-    every marker lost, added or doubled, in a stable order."""
-    old_units, new_units = extract_units(before), extract_units(after)
+    every marker lost, added or doubled, in a stable order (``before_units``: those of
+    ``before``, when read already)."""
+    old_units = extract_units(before) if before_units is None else before_units
+    new_units = extract_units(after)
     old = {u.name: u.text for u in old_units}
     new = {u.name: u.text for u in new_units}
     counts_old = Counter(u.name for u in old_units)

@@ -34,7 +34,7 @@ from hubbot.core.regions import (
     find_region,
     near_miss_markers,
 )
-from hubbot.core.units import blocks, extract_units, keep_units
+from hubbot.core.units import Unit, blocks, extract_units, keep_units
 
 # The reading stage plans the write (row order, date cell edits) so that every command
 # reports what a write would do. The writing stage imports this stage's rows and cells;
@@ -60,6 +60,9 @@ class ParsedPage:
     notices: list[Problem] = field(default_factory=list)
     # the options in effect per region (None: the marker's options are bad)
     options: dict[str, TableOptions | None] = field(default_factory=dict)
+    # the translation units of ``text`` (``units.extract_units``); None when not read
+    # (unit changes allowed)
+    units: list[Unit] | None = None
 
     def records(self, kind: Kind) -> list:
         return [r.record for t in self.tables if t.kind is kind
@@ -295,4 +298,4 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
                                     region.inner_end].strip()[:200],
                                     f"no {name} table in the region"))
     return ParsedPage(title, text, parsed_tables, problems, regions, region_errors, notices,
-                      options)
+                      options, None if allow_unit_changes else units)
