@@ -17,6 +17,9 @@ def unified_diff(title: str, old: str, new: str, revision: str | None = None, *,
     old_label, new_label = labels or (f"{title} ({revision})" if revision else title,
                                       f"{title} (hubbot)")
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    # Every line ends with "\n" (a line holds at most one, at its end): a run of lines
+    # is written with one join; else line by line, each line without one marked.
+    whole = old.count("\n") == len(a) and new.count("\n") == len(b)
     out: list[str] = []
     for group in _Matcher(a, b).get_grouped_opcodes(3):
         if not out:
@@ -24,13 +27,19 @@ def unified_diff(title: str, old: str, new: str, revision: str | None = None, *,
         (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
         out.append(f"@@ -{_hunk_range(i1, i2)} +{_hunk_range(j1, j2)} @@\n")
         for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                out += (" " + line for line in a[i1:i2])
-                continue
-            out += ("-" + line for line in a[i1:i2])
-            out += ("+" + line for line in b[j1:j2])
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in out)
+            for sign, lines in ((" ", a[i1:i2]),) if tag == "equal" else \
+                    (("-", a[i1:i2]), ("+", b[j1:j2])):
+                if whole:
+                    if lines:
+                        out.append(sign + sign.join(lines))
+                else:
+                    out += (sign + _ended(line) for line in lines)
+    return "".join(out)
+
+
+def _ended(line: str) -> str:
+    """A diff line as ``diff -u`` writes it: one without a newline is marked."""
+    return line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
 def _hunk_range(start: int, stop: int) -> str:
