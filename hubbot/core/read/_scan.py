@@ -102,7 +102,8 @@ def _split_top_level(text: str, line_start: int, line_end: int, seps: tuple[str,
             sep = seps[0]
             pieces = segment.split(sep)
             if mask.clear(line_start, line_end - len(pieces[-1])) \
-                    and all("[[" not in piece for piece in pieces[:-1]):
+                    and ("[[" not in pieces[0] if len(pieces) == 2
+                         else all("[[" not in piece for piece in pieces[:-1])):
                 pos, out = line_start, []
                 for piece in pieces:
                     out.append((pos, pos + len(piece)))
@@ -222,6 +223,9 @@ class _Scanner:
         text, mask, n = self.text, self.mask, len(self.text)
         nl = text.find("\n", pos)
         line_end = n if nl < 0 else nl
+        if text[pos] in "|!":  # markup from the line's first byte (most lines of a table)
+            return _Line(pos, pos, line_end, line_end + 1 if line_end < n else n,
+                         text[pos:pos + 2] if not mask.covers(pos) else "", pos + 1)
         lead = pos
         while lead < line_end and text[lead] in " \t":
             lead += 1
