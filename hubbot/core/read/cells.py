@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -90,8 +91,7 @@ def without_mylanguage(target: str) -> str:
     return _MYLANG.sub("", target).lstrip(":").strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Flat:
+class Flat(NamedTuple):
     """The readings of one piece of wikitext (see the module docstring)."""
 
     text: str = ""

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hubbot.core.dates import DateParseError, parse_date
 from hubbot.core.options import TableOptions
@@ -71,8 +71,7 @@ class RowAccount:
     cells: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DateCell:
+class DateCell(NamedTuple):
     """A row's date cell as ``Context.date`` read it, once: what the writing stage needs
     to decide a rewrite (``hubbot.core.write.dateedits``) and to read its result again."""
 
@@ -185,7 +184,8 @@ class Context:
         return self.text[cell.start:cell.end]
 
     def flat(self, pr: ParsedRow, column: str) -> Flat:
-        return flatten(self.cell_text(pr.cells[self.columns[column]]))
+        cell = pr.cells[self.columns[column]]
+        return flatten(self.text[cell.start:cell.end])
 
     def problem(self, pr: ParsedRow, reason: str, text: str | None = None) -> None:
         """A problem on the row; ``text`` quotes what the editor wrote (``quote``),
@@ -198,7 +198,7 @@ class Context:
         (``year``: the section's year, for a date written without one), kept on the row
         (``pr.date``). A date that does not read is a problem quoting the cell."""
         cell = pr.cells[self.columns[column]]
-        content = self.cell_text(cell)
+        content = self.text[cell.start:cell.end]
         given = year if year is not None else self.context_year
         pr.date, error = read_date(cell, content, given, from_section=year is not None,
                                    known=self.spans)

@@ -14,7 +14,7 @@ and its date as the reading stage read them, once; this module reads neither aga
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hubbot.core.dates import format_date
 from hubbot.core.options import DateStyle
@@ -32,8 +32,7 @@ _NBSP = re.compile(r"&(?:nbsp|#160|#xa0);", re.IGNORECASE)
 _EDGE = "\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff \t\r"
 
 
-@dataclass(frozen=True, slots=True)
-class DateEdit:
+class DateEdit(NamedTuple):
     """Replace ``text[start:end]`` with ``new``."""
 
     start: int
