@@ -117,8 +117,6 @@ def near_miss_markers(text: str, names: tuple[str, ...],
     found = []
     for m in _COMMENT.finditer(text):
         comment = m.group(0)
-        if any(p.fullmatch(comment) for p in exact):
-            continue
-        if _MARKERISH.search(comment[4:-3]):
+        if _MARKERISH.search(comment[4:-3]) and not any(p.fullmatch(comment) for p in exact):
             found.append(comment)
     return found
