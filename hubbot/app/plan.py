@@ -11,14 +11,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import Any
 
 from hubbot.app.config import Config, HubPageConfig, PageConfig
 from hubbot.app.model import Outcome, PageResult, Plan, Records, RunReport
-from hubbot.app.state import PageState, State
+from hubbot.app.state import PageState, State, canonical_records
 from hubbot.core.changes import COUNT_MOVES, Change, diff_events, diff_hubs, summarize
 from hubbot.core.codec import (
-    canonical_json,
     event_from_json,
     event_to_json,
     hub_from_json,
@@ -32,11 +30,6 @@ from hubbot.core.records import Event, Hub, Interview, Kind, Problem, notice
 from hubbot.core.units import Unit, changed_units, translatable, unit_list
 from hubbot.core.write import render_page, written_records
 from hubbot.errors import GuardError, PageError, TableError
-
-
-def _canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(records, key=canonical_json)
-
 
 RecordLists = dict[Kind, list[Event | Hub | Interview]]  # a page's records, by kind
 
@@ -53,11 +46,11 @@ def _record_lists(parsed: ParsedPage) -> RecordLists:
 
 def _as_state(records: RecordLists) -> Records:
     """Records by kind (record objects) as the state keeps them (``records_of``)."""
-    return {
-        Kind.EVENTS: _canonical([event_to_json(e) for e in records[Kind.EVENTS]]),
-        Kind.HUBS: _canonical([hub_to_json(h) for h in records[Kind.HUBS]]),
-        Kind.INTERVIEWS: _canonical([interview_to_json(i) for i in records[Kind.INTERVIEWS]]),
-    }
+    return canonical_records({
+        Kind.EVENTS: [event_to_json(e) for e in records[Kind.EVENTS]],
+        Kind.HUBS: [hub_to_json(h) for h in records[Kind.HUBS]],
+        Kind.INTERVIEWS: [interview_to_json(i) for i in records[Kind.INTERVIEWS]],
+    })
 
 
 def change_to_json(change: Change) -> dict[str, str]:

@@ -275,6 +275,36 @@ class StateStore:
         atomic_write(self.path, chunks)
 
 
+class CanonicalRecords(dict[str, list[dict[str, Any]]]):
+    """Records in their canonical order (``canonical_records``) with the chunks
+    ``records_chunks`` writes for them, made once: never changed in place (a new
+    ``PageState`` holds new records)."""
+
+    chunks: list[bytes]
+
+
+def canonical_records(records: Records) -> CanonicalRecords:
+    """Each kind's records sorted by their canonical JSON, so the state does not depend
+    on the order of the rows: each record encoded once, for the order and for the
+    state file."""
+    out = CanonicalRecords()
+    chunks = [b"{"]
+    for n, kind in enumerate(sorted(records)):
+        pairs = sorted(((canonical_json(r), r) for r in records[kind]), key=_first)
+        out[kind] = [r for _, r in pairs]
+        chunks.append((", " if n else "").encode() + canonical_json(kind).encode() + b": [")
+        chunks += [(b", " if i else b"") + encoded.encode()
+                   for i, (encoded, _) in enumerate(pairs)]
+        chunks.append(b"]")
+    chunks.append(b"}")
+    out.chunks = chunks
+    return out
+
+
+def _first(pair: tuple[str, dict[str, Any]]) -> str:
+    return pair[0]
+
+
 def dumps_records(records: Records) -> bytes:
     """``canonical_json(records).encode()``, byte for byte (see ``records_chunks``)."""
     return b"".join(records_chunks(records))
@@ -285,6 +315,8 @@ def records_chunks(records: Records) -> list[bytes]:
     joined (they are written one after the other): encoding a large table whole held
     every token of it at once, and joining it a second copy (most of a 50,000-row real
     run's memory peak)."""
+    if isinstance(records, CanonicalRecords):
+        return records.chunks
     if not isinstance(records, dict) or not all(
             isinstance(k, str) and isinstance(v, list) for k, v in records.items()):
         return [canonical_json(records).encode()]
