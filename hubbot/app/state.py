@@ -285,23 +285,20 @@ class CanonicalRecords(dict[str, list[dict[str, Any]]]):
 
 def canonical_records(records: Records) -> CanonicalRecords:
     """Each kind's records sorted by their canonical JSON, so the state does not depend
-    on the order of the rows: each record encoded once, for the order and for the
-    state file."""
+    on the order of the rows: each record encoded once, for the order and for the state
+    file (sorted as UTF-8, which orders as the text does)."""
     out = CanonicalRecords()
-    chunks = [b"{"]
-    for n, kind in enumerate(sorted(records)):
-        pairs = sorted(((canonical_json(r), r) for r in records[kind]), key=_first)
+    encoded: dict[str, list[bytes]] = {}
+    for kind in records:
+        pairs = sorted(((canonical_json(r).encode(), r) for r in records[kind]),
+                       key=_first)
         out[kind] = [r for _, r in pairs]
-        chunks.append((", " if n else "").encode() + canonical_json(kind).encode() + b": [")
-        chunks += [(b", " if i else b"") + encoded.encode()
-                   for i, (encoded, _) in enumerate(pairs)]
-        chunks.append(b"]")
-    chunks.append(b"}")
-    out.chunks = chunks
+        encoded[kind] = [e for e, _ in pairs]
+    out.chunks = _chunks(encoded)
     return out
 
 
-def _first(pair: tuple[str, dict[str, Any]]) -> str:
+def _first(pair: tuple[bytes, dict[str, Any]]) -> bytes:
     return pair[0]
 
 
@@ -320,11 +317,23 @@ def records_chunks(records: Records) -> list[bytes]:
     if not isinstance(records, dict) or not all(
             isinstance(k, str) and isinstance(v, list) for k, v in records.items()):
         return [canonical_json(records).encode()]
+    return _chunks({kind: [canonical_json(r).encode() for r in rs]
+                    for kind, rs in records.items()})
+
+
+_COMMA = b", "
+
+
+def _chunks(encoded: dict[str, list[bytes]]) -> list[bytes]:
+    """The chunks of ``{kind: [record, ...]}`` from each record's encoding, kinds sorted
+    (a separator is a chunk of its own: no record is copied)."""
     out = [b"{"]
-    for n, kind in enumerate(sorted(records)):
+    for n, kind in enumerate(sorted(encoded)):
         out.append((", " if n else "").encode() + canonical_json(kind).encode() + b": [")
-        out += [(b", " if i else b"") + canonical_json(record).encode()
-                for i, record in enumerate(records[kind])]
+        for i, record in enumerate(encoded[kind]):
+            if i:
+                out.append(_COMMA)
+            out.append(record)
         out.append(b"]")
     out.append(b"}")
     return out

@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+_BLOCK = 1 << 20  # characters encoded at a time
+
 
 def atomic_write(path: Path, text: str | Iterable[bytes]) -> None:
     """Write ``text`` (UTF-8, newlines as given; or UTF-8 chunks, written one after the
@@ -16,8 +18,9 @@ def atomic_write(path: Path, text: str | Iterable[bytes]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            if isinstance(text, str):
-                fh.write(text.encode("utf-8"))
+            if isinstance(text, str):  # encoded a block at a time (a large page)
+                for start in range(0, len(text), _BLOCK):
+                    fh.write(text[start:start + _BLOCK].encode("utf-8"))
             else:
                 fh.writelines(text)
             fh.flush()

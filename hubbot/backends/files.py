@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from hubbot.backends.atomic import atomic_write
@@ -27,6 +27,18 @@ def title_to_filename(title: str) -> str:
 def filename_to_title(name: str) -> str:
     stem = name.removesuffix(".wikitext")
     return stem.replace("%2F", "/").replace("%3A", ":").replace("%25", "%")
+
+
+_BLOCK = 1 << 20
+
+
+def _revision(title: str, blocks: Iterable[bytes]) -> Revision:
+    """A content hash stands in for a revision id: equal text, equal "revision"."""
+    sha256, sha1 = hashlib.sha256(), hashlib.sha1()
+    for block in blocks:
+        sha256.update(block)
+        sha1.update(block)
+    return Revision(title, int.from_bytes(sha256.digest()[:6], "big"), sha1=sha1.hexdigest())
 
 
 class FilesBackend:
@@ -59,16 +71,23 @@ class FilesBackend:
             data = self._path(title).read_bytes()
         except FileNotFoundError:
             return Revision(title, None, None), None
-        # A content hash stands in for a revision id: equal text, equal "revision".
-        return Revision(title, int.from_bytes(hashlib.sha256(data).digest()[:6], "big"),
-                        sha1=hashlib.sha1(data).hexdigest()), data
+        return _revision(title, [data]), data
+
+    def _revision(self, title: str) -> Revision:
+        """The file's revision, its bytes hashed a block at a time (a large page is not
+        held whole only to be hashed)."""
+        try:
+            with self._path(title).open("rb") as fh:
+                return _revision(title, iter(lambda: fh.read(_BLOCK), b""))
+        except FileNotFoundError:
+            return Revision(title, None, None)
 
     def revisions(self, titles: Sequence[str]) -> dict[str, Revision]:
-        return {t: self._read(t)[0] for t in titles}
+        return {t: self._revision(t) for t in titles}
 
     def revisions_since(self, title: str, revid: int) -> list[Revision]:
         """Files keep no history: only the latest "revision" is known."""
-        return [self._read(title)[0]]
+        return [self._revision(title)]
 
     def fetch(self, titles: Sequence[str]) -> dict[str, PageText]:
         out: dict[str, PageText] = {}
@@ -110,7 +129,7 @@ class FilesBackend:
     def save(self, page: PageText, text: str, summary: str) -> Saved | None:
         if not page.exists:
             raise PageError(page.title, "page does not exist (hubbot never creates pages)")
-        current, _ = self._read(page.title)
+        current = self._revision(page.title)
         if current.revid != page.revid:
             raise EditConflictError(page.title, "the page changed since it was read")
         if text == page.text:
@@ -118,7 +137,7 @@ class FilesBackend:
         if self.simulate:
             raise SimulatedSaveError(page.title, "simulated (-simulate): not written")
         atomic_write(self._path(page.title), text)
-        revid = self._read(page.title)[0].revid
+        revid = self._revision(page.title).revid
         return Saved(revid or 0, page.revid)
 
     def confirm(self, title: str, diff: str, summary: str, *, old: str = "",
@@ -139,7 +158,7 @@ class FilesBackend:
         except FileExistsError:
             raise EditConflictError(title, "the page was created since it was read") \
                 from None
-        return self._read(title)[0].revid
+        return self._revision(title).revid
 
     def revision_label(self, revid: int) -> str:
         """A file's "revision" is a hash of its bytes: named as one, not as a number."""
