@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-_BLOCK = 1 << 20  # characters encoded at a time
+_BLOCK = 1 << 20  # characters encoded, bytes buffered at a time
 
 
 def atomic_write(path: Path, text: str | Iterable[bytes]) -> None:
@@ -17,7 +17,8 @@ def atomic_write(path: Path, text: str | Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        # A large buffer: a state file of many small chunks is written in a few calls.
+        with os.fdopen(fd, "wb", buffering=_BLOCK) as fh:
             if isinstance(text, str):  # encoded a block at a time (a large page)
                 for start in range(0, len(text), _BLOCK):
                     fh.write(text[start:start + _BLOCK].encode("utf-8"))
