@@ -151,13 +151,15 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
             records.extend(r.record for r in pt.rows if r.record is not None)
             continue
         edited: dict[int, DateEdit] = {}
+        rowspans = False  # a cell with attributes: a rowspan may share a date cell
         for i, pr in enumerate(pt.rows):
             if pr.row.joined:
                 return None
-            edit = _applied_edit(pt, i)
+            rowspans = rowspans or pr.row.has_attrs
+            edit = _applied_edit(pt, i) if pr.date_edit is not None else None
             if edit is not None:
                 edited[i] = edit
-        if edited:
+        if edited and rowspans:
             cells = {(d.cell.start, d.cell.end) for i, pr in enumerate(pt.rows)
                      if i not in edited and (d := pr.date) is not None}
             if any((d.cell.start, d.cell.end) in cells for i in edited
