@@ -69,8 +69,10 @@ def stage_from_json(value: str | None) -> Stage:
 
 
 def event_to_json(ev: Event) -> dict[str, Any]:
-    return {**span_to_json(ev.when), "date_text": ev.date_text, "title": ev.title,
-            "links": [{"target": link.target, "label": link.label} for link in ev.links]}
+    out = span_to_json(ev.when)  # a new dict: the event's fields are added to it
+    out["date_text"], out["title"] = ev.date_text, ev.title
+    out["links"] = [{"target": link.target, "label": link.label} for link in ev.links]
+    return out
 
 
 def event_from_json(data: dict[str, Any]) -> Event:
