@@ -76,7 +76,8 @@ class DateCell(NamedTuple):
     to decide a rewrite (``hubbot.core.write.dateedits``) and to read its result again."""
 
     cell: Cell  # where the cell's bytes are (``text[cell.start:cell.end]``)
-    text: str  # its visible text: what the date is read from, a record's ``date_text``
+    text: str  # its visible text (``cells.visible``): what the date is read from, a record's
+    # ``date_text``
     year: int | None  # the year ``parse_date`` was given (the section's, else the context's)
     span: DateSpan | None  # the date read; None when it does not read (a problem says why)
     from_section: bool = False  # written without its year, which the year section gave

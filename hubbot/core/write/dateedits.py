@@ -72,7 +72,7 @@ def plan_date_edits(page: str, text: str, pt: ParsedTable,
             new = rewrites[key]
         else:
             new = canonical(date, style)
-            new = rewrites[key] = None if new is None or visible(date.text) == new else new
+            new = rewrites[key] = None if new is None or date.text == new else new
         if new is None:
             continue
         where = _date_bytes(text, date)
@@ -88,7 +88,7 @@ def plan_date_edits(page: str, text: str, pt: ParsedTable,
 def _date_bytes(text: str, date: DateCell) -> tuple[int, int] | None:
     """Where in ``text`` the date of ``date``'s cell is written: the one plain run of the
     cell's bytes whose visible text is the cell's; None when there is not exactly one."""
-    cell, shown = date.cell, visible(date.text)
+    cell, shown = date.cell, date.text  # visible text, normalized already (``Flat.text``)
     content = text[cell.start:cell.end]
     if _PLAIN.search(content) is None:  # one run, the whole cell (most date cells)
         core = content.strip(_EDGE)
