@@ -126,3 +126,23 @@ if REFERENCE is not None:  # an outside reviewer's workload: collected only wher
         for page in sorted((tmp_path / "pages").glob("*.wikitext")):
             told += compare(page.read_bytes().decode("utf-8"), settings=COVERING)
         assert told > 0
+
+
+def test_a_redated_record_keeps_every_other_field():
+    """``redated`` (a rewritten date cell's record) is ``dataclasses.replace`` of the date:
+    every field of the record named here, so a field added to a record fails this test
+    until ``redated`` keeps it too."""
+    import dataclasses
+    from datetime import date
+
+    from hubbot.core.records import DateSpan, Event, Interview, Link
+
+    when, new = DateSpan(date(2022, 3, 12)), DateSpan(date(2022, 3, 13))
+    values = {"when": when, "title": "Hubs dialogue", "links": (Link("Hubs", "notes"),),
+              "date_text": "March 12, 2022", "group": "CEE Hub", "persons": "A, B"}
+    for cls in (Event, Interview):
+        record = cls(**{f.name: values[f.name] for f in dataclasses.fields(cls)})
+        got = record.redated(new, "13 March 2022")
+        want = dataclasses.replace(record, when=new, date_text="13 March 2022")
+        assert dataclasses.astuple(got) == dataclasses.astuple(want)
+        assert got.when == new and got.date_text == "13 March 2022"

@@ -162,6 +162,11 @@ class Event:
     def key(self) -> tuple[str, str]:
         return (_when_key(self.when), normalize_title(self.title))
 
+    def redated(self, when: DateSpan, date_text: str) -> Event:
+        """The event with its date cell rewritten (``dataclasses.replace``, without its
+        look at every field: a large table rewrites thousands of dates)."""
+        return Event(when, self.title, self.links, date_text)
+
 
 @dataclass(frozen=True, slots=True)
 class Hub:
@@ -191,6 +196,10 @@ class Interview:
     @property
     def key(self) -> tuple[str, str]:
         return (_when_key(self.when), normalize_title(self.group))
+
+    def redated(self, when: DateSpan, date_text: str) -> Interview:
+        """The interview with its date cell rewritten (see ``Event.redated``)."""
+        return Interview(self.group, self.persons, when, date_text)
 
 
 class Severity(StrEnum):

@@ -10,7 +10,6 @@ page already normalized the output is the input.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hubbot.core.read.rows import DATA_KINDS, ParsedTable, read_date
@@ -180,6 +179,6 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                                          + text[edit.end:cell.end], date.year, known=spans)
                 if error is not None or again.span is None:
                     return None
-                record = replace(record, when=again.span, date_text=again.text)
+                record = record.redated(again.span, again.text)
             records.append(record)
     return out
