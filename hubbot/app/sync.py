@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import partial
+from types import ModuleType
 from typing import Any
 
 from hubbot.app.apply import Applier, held, mark_owed, release_hint
@@ -35,6 +36,15 @@ from hubbot.core.pages import PageText, Revision
 from hubbot.core.records import Kind
 from hubbot.core.reverts import find_revert, needs_history
 from hubbot.errors import ReviewMismatchError, ShutoffError
+
+
+def _triggers() -> ModuleType:
+    """``hubbot.app.trigger``, imported only by a run with a trigger page (start-up time
+    of the runs without one)."""
+    from hubbot.app import trigger
+
+    return trigger
+
 
 MAX_PENDING = 200  # changes kept for derived pages that could not be written yet
 
@@ -120,8 +130,9 @@ class Sync:
         new_state = State(dict(state.pages), self.today.isoformat(), state.triggered_at,
                           list(state.pending_changes), dict(state.first_seen),
                           dict(state.translation_edits))
-        released = [] if trigger is None else self._release_on_wiki(trigger, pages,
-                                                                   new_state, report)
+        trigger_page = pages.get(cfg.review.trigger_page or "")
+        released = [] if trigger is None else _triggers().release_on_wiki(
+            cfg, trigger, trigger_page, new_state, report, log=self.log)
         planned = self.planner.plan_sources(pages, state, report)
         derived = None if full else derived_to_plan(cfg, self.planner.derived_titles(),
                                                     revisions, state, pages, planned)
@@ -142,7 +153,8 @@ class Sync:
         self.applier.apply(planned.plans, report, new_state)
         self.applier.apply(data, report, new_state)
         if trigger is not None and self.mode is not Mode.DRY_RUN:
-            self._answer_trigger(trigger, pages, report, new_state, released)
+            _triggers().answer_trigger(cfg, self.backend, trigger, trigger_page, report,
+                                       new_state, now=self.now, released=released)
         self._report_page(pages, report, new_state)
         if self.mode is not Mode.DRY_RUN:
             self._settle(planned, report, new_state)
@@ -196,28 +208,8 @@ class Sync:
                  ) -> tuple[str | None, bool]:
         if not self.config.review.trigger_page or self.mode is Mode.DRY_RUN:
             return None, False
-        # The trigger page's modules are imported only by a run that has one (start-up
-        # time of the runs that do not).
-        from hubbot.app.trigger import trigger_request
-
-        return trigger_request(self.config, self.backend, revisions, state, now=self.now,
-                               log=self.log)
-
-    def _release_on_wiki(self, trigger: str, pages: dict[str, PageText], state: State,
-                         report: RunReport) -> list[str]:
-        from hubbot.app.trigger import release_on_wiki
-
-        return release_on_wiki(self.config, trigger,
-                               pages.get(self.config.review.trigger_page or ""), state,
-                               report, log=self.log)
-
-    def _answer_trigger(self, trigger: str, pages: dict[str, PageText], report: RunReport,
-                        state: State, released: list[str]) -> None:
-        from hubbot.app.trigger import answer_trigger
-
-        answer_trigger(self.config, self.backend, trigger,
-                       pages.get(self.config.review.trigger_page or ""), report, state,
-                       now=self.now, released=released)
+        return _triggers().trigger_request(self.config, self.backend, revisions, state,
+                                           now=self.now, log=self.log)
 
     def _settle(self, planned: Planned, report: RunReport, state: State) -> None:
         """What is still owed after the run: pages not done are marked, and the changes
