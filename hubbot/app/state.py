@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -291,15 +292,11 @@ def canonical_records(records: Records) -> CanonicalRecords:
     encoded: dict[str, list[bytes]] = {}
     for kind in records:
         pairs = sorted(((canonical_json(r).encode(), r) for r in records[kind]),
-                       key=_first)
+                       key=itemgetter(0))
         out[kind] = [r for _, r in pairs]
         encoded[kind] = [e for e, _ in pairs]
     out.chunks = _chunks(encoded)
     return out
-
-
-def _first(pair: tuple[bytes, dict[str, Any]]) -> bytes:
-    return pair[0]
 
 
 def dumps_records(records: Records) -> bytes:

@@ -32,7 +32,7 @@ def filename_to_title(name: str) -> str:
 _BLOCK = 1 << 20
 
 
-def _revision(title: str, blocks: Iterable[bytes]) -> Revision:
+def _content_revision(title: str, blocks: Iterable[bytes]) -> Revision:
     """A content hash stands in for a revision id: equal text, equal "revision"."""
     sha256, sha1 = hashlib.sha256(), hashlib.sha1()
     for block in blocks:
@@ -71,14 +71,14 @@ class FilesBackend:
             data = self._path(title).read_bytes()
         except FileNotFoundError:
             return Revision(title, None, None), None
-        return _revision(title, [data]), data
+        return _content_revision(title, [data]), data
 
     def _revision(self, title: str) -> Revision:
         """The file's revision, its bytes hashed a block at a time (a large page is not
         held whole only to be hashed)."""
         try:
             with self._path(title).open("rb") as fh:
-                return _revision(title, iter(lambda: fh.read(_BLOCK), b""))
+                return _content_revision(title, iter(lambda: fh.read(_BLOCK), b""))
         except FileNotFoundError:
             return Revision(title, None, None)
 
