@@ -185,8 +185,7 @@ class Context:
         return self.text[cell.start:cell.end]
 
     def flat(self, pr: ParsedRow, column: str) -> Flat:
-        cell = pr.cells[self.columns[column]]
-        return flatten(self.text[cell.start:cell.end])
+        return flatten(self.cell_text(pr.cells[self.columns[column]]))
 
     def problem(self, pr: ParsedRow, reason: str, text: str | None = None) -> None:
         """A problem on the row; ``text`` quotes what the editor wrote (``quote``),
@@ -199,7 +198,7 @@ class Context:
         (``year``: the section's year, for a date written without one), kept on the row
         (``pr.date``). A date that does not read is a problem quoting the cell."""
         cell = pr.cells[self.columns[column]]
-        content = self.text[cell.start:cell.end]
+        content = self.cell_text(cell)
         given = year if year is not None else self.context_year
         pr.date, error = read_date(cell, content, given, from_section=year is not None,
                                    known=self.spans)

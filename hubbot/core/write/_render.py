@@ -155,7 +155,7 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
             if pr.row.joined:
                 return None
             rowspans = rowspans or pr.row.has_attrs
-            edit = _applied_edit(pt, i) if pr.date_edit is not None else None
+            edit = _applied_edit(pt, i)
             if edit is not None:
                 edited[i] = edit
         if edited and rowspans:
