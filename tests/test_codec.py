@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hubbot.core.codec import (
+    canonical_json,
     event_from_json,
+    event_json,
     event_to_json,
     hub_from_json,
     hub_to_json,
@@ -34,7 +36,7 @@ from hubbot.core.records import (
 TEXT = st.text(max_size=30)
 DAY = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 SPANS = st.builds(DateSpan, st.none() | DAY, st.none() | DAY, st.sampled_from(Precision),
-                  st.booleans(), st.booleans())
+                  st.booleans(), st.booleans(), st.booleans())
 LINKS = st.lists(st.builds(Link, TEXT, TEXT), max_size=3).map(tuple)
 EVENTS = st.builds(Event, SPANS, TEXT, LINKS, TEXT)
 HUBS = st.builds(Hub, TEXT, TEXT, st.frozensets(st.sampled_from(HubType)),
@@ -52,6 +54,11 @@ def exact(record: object) -> tuple:
 @given(EVENTS)
 def test_events_round_trip(ev):
     assert exact(event_from_json(event_to_json(ev))) == exact(ev)
+
+
+@given(EVENTS)
+def test_an_event_is_written_as_the_encoder_writes_its_dict(ev):
+    assert event_json(ev) == canonical_json(event_to_json(ev))
 
 
 @given(HUBS)

@@ -18,6 +18,7 @@ from hubbot.app.state import PageState, State, canonical_records
 from hubbot.core.changes import COUNT_MOVES, Change, diff_events, diff_hubs, summarize
 from hubbot.core.codec import (
     event_from_json,
+    event_json,
     event_to_json,
     hub_from_json,
     hub_to_json,
@@ -46,11 +47,12 @@ def _record_lists(parsed: ParsedPage) -> RecordLists:
 
 def _as_state(records: RecordLists) -> Records:
     """Records by kind (record objects) as the state keeps them (``records_of``)."""
+    events = records[Kind.EVENTS]
     return canonical_records({
-        Kind.EVENTS: [event_to_json(e) for e in records[Kind.EVENTS]],
+        Kind.EVENTS: [event_to_json(e) for e in events],
         Kind.HUBS: [hub_to_json(h) for h in records[Kind.HUBS]],
         Kind.INTERVIEWS: [interview_to_json(i) for i in records[Kind.INTERVIEWS]],
-    })
+    }, {Kind.EVENTS: [event_json(e) for e in events]})
 
 
 def change_to_json(change: Change) -> dict[str, str]:

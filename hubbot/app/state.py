@@ -18,7 +18,7 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -284,14 +284,19 @@ class CanonicalRecords(dict[str, list[dict[str, Any]]]):
     chunks: list[bytes]
 
 
-def canonical_records(records: Records) -> CanonicalRecords:
+def canonical_records(records: Records,
+                      texts: Mapping[str, list[str]] | None = None) -> CanonicalRecords:
     """Each kind's records sorted by their canonical JSON, so the state does not depend
     on the order of the rows: each record encoded once, for the order and for the state
-    file (sorted as UTF-8, which orders as the text does)."""
+    file (sorted as UTF-8, which orders as the text does). ``texts``: a kind's records'
+    ``canonical_json`` where the caller wrote them already, in the same order."""
     out = CanonicalRecords()
     encoded: dict[str, list[bytes]] = {}
     for kind in records:
-        pairs = sorted(((canonical_json(r).encode(), r) for r in records[kind]),
+        known = texts.get(kind) if texts else None
+        written = known if known is not None else map(canonical_json, records[kind])
+        pairs = sorted(((text.encode(), r) for text, r in zip(written, records[kind],
+                                                              strict=True)),
                        key=itemgetter(0))
         out[kind] = [r for _, r in pairs]
         encoded[kind] = [e for e, _ in pairs]
