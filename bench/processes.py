@@ -114,7 +114,8 @@ def measure_size(work: Path, jobs: list[list[str]], repeat: int) -> dict:
     runs: dict[str, list[tuple[float, float, float, int]]] = {}
 
     def fresh() -> None:
-        (work / "state.json").unlink(missing_ok=True)
+        for name in ("state.json", "state.json.delta"):
+            (work / name).unlink(missing_ok=True)
         shutil.rmtree(work / "pages")
         shutil.copytree(pristine, work / "pages")
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from hubbot.app.state import StateStore
 from hubbot.backends.files import FilesBackend, filename_to_title, title_to_filename
 from hubbot.core.pages import PageText
 
@@ -67,6 +68,12 @@ def write(wiki: Path, title: str, text: str) -> None:
 
 
 # --- for responses-based fault injection over real traffic ------------------------------
+
+def stored_state(path: Path) -> dict:
+    """The state hubbot keeps at ``path`` as one JSON document (the state file with its
+    delta applied: ``StateStore.document``); ``{}`` when there is none."""
+    return StateStore(path).document() or {}
+
 
 def request_params(request) -> dict[str, str]:
     """The API parameters of a request (form body, then query string)."""

@@ -15,7 +15,7 @@ from hubbot.app.config import load_config
 from hubbot.app.plan import records_of
 from hubbot.app.state import PageState, RunLock, State, StateStore, dumps_records
 from hubbot.core.read import parse_page
-from hubbot.errors import ConfigError, LockedError
+from hubbot.errors import ConfigError, LockedError, StorageError
 
 GOOD = """
 [site]
@@ -167,6 +167,124 @@ def test_state_file_is_the_state_as_json_one_line_per_page(tmp_path):
     assert store.load().pages["Hubs"].revid == 13
     StateStore(path).save(State())
     assert json.loads(path.read_text())["pages"] == {}
+
+
+# --- the delta: a save that changes no page's records writes the state without them ---
+
+EVENTS = {"events": [{"title": "Meetup", "links": [], "start": "2021-11-27"}]}
+
+
+def states() -> list[State]:
+    """A run's saves: the source page's records (whole), then a derived page's first
+    save and a later one (no records change), then new records."""
+    hubs = PageState(12, EVENTS)
+    first = State({"Hubs": hubs}, "2026-11-24", None,
+                  [{"kind": "event added", "page": "Hubs", "title": "x"}])
+    derived = State({"Hubs": hubs, "EARTHub": PageState(40)}, "2026-11-24", None,
+                    [{"kind": "event added", "page": "Hubs", "title": "x"}])
+    later = State({"Hubs": hubs, "EARTHub": PageState(41, owed=True)}, "2026-11-24",
+                  None, [], {"problem": "2026-11-20"})
+    records = State({"Hubs": PageState(13, {"events": []}), "EARTHub": PageState(41)},
+                    "2026-11-24")
+    return [first, derived, later, records]
+
+
+def whole(tmp_path: Path, state: State) -> dict:
+    """The state as a store that writes it whole in one save writes it."""
+    other = tmp_path / "whole" / "state.json"
+    StateStore(other).save(state)
+    return json.loads(other.read_text(encoding="utf-8"))
+
+
+def test_a_save_that_changes_no_records_writes_only_the_delta(tmp_path):
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    first, derived, later, _ = states()
+    store.save(first)
+    text, inode = path.read_bytes(), path.stat().st_ino
+    for state in (derived, later):
+        store.save(state)
+        assert path.read_bytes() == text and path.stat().st_ino == inode
+        assert store.delta_path.exists()
+        assert StateStore(path).document() == whole(tmp_path, state)
+        loaded = StateStore(path).load()
+        assert (loaded.pages, loaded.pending_changes, loaded.first_seen) == \
+            (state.pages, state.pending_changes, state.first_seen)
+    # the delta holds no records: only the state file does
+    assert "Meetup" not in store.delta_path.read_text() and "Meetup" in path.read_text()
+    # the same state again writes nothing; a store that loaded the files goes on
+    delta_inode = store.delta_path.stat().st_ino
+    store.save(later)
+    assert store.delta_path.stat().st_ino == delta_inode
+    again = StateStore(path)
+    again.save(again.load())
+    assert path.read_bytes() == text
+
+
+def test_new_records_rewrite_the_state_file_whole_and_drop_the_delta(tmp_path):
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    first, derived, _, records = states()
+    store.save(first)
+    store.save(derived)
+    store.save(records)
+    assert not store.delta_path.exists()
+    store.save(records)  # the state file holds it: no delta for nothing
+    assert not store.delta_path.exists()
+    again = StateStore(path)
+    again.save(again.load())
+    assert not store.delta_path.exists()
+    assert json.loads(path.read_text()) == whole(tmp_path, records)
+    assert StateStore(path).load().pages == records.pages
+
+
+def test_a_stale_delta_is_not_read(tmp_path):
+    """Killed after the state file was written whole but before the delta was removed:
+    the delta names the file before it, and is not read."""
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    first, derived, _, records = states()
+    store.save(first)
+    store.save(derived)
+    stale = store.delta_path.read_bytes()
+    store.save(records)
+    store.delta_path.write_bytes(stale)
+    assert StateStore(path).load().pages == records.pages
+    assert StateStore(path).document() == whole(tmp_path, records)
+
+
+def test_no_delta_is_written_against_a_state_file_changed_since(tmp_path):
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    first, derived, later, _ = states()
+    store.save(first)
+    path.unlink()  # removed (or replaced) by someone else
+    store.save(derived)
+    assert not store.delta_path.exists()
+    assert StateStore(path).load().pages == derived.pages
+    StateStore(path).save(first)  # another store writes it whole: this one's base is gone
+    store.save(later)
+    assert StateStore(path).load().pages == later.pages
+
+
+@pytest.mark.parametrize("delta, message", [
+    (b"{not json", "unreadable state delta"),
+    (None, "the delta's pages are not the state file's"),
+])
+def test_a_damaged_delta_is_refused(tmp_path, delta, message):
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    first, derived, _, _ = states()
+    store.save(first)
+    store.save(derived)
+    if delta is None:  # a page of the state file missing from the delta
+        doc = json.loads(store.delta_path.read_text())
+        del doc["pages"]["Hubs"]
+        delta = json.dumps(doc).encode()
+    store.delta_path.write_bytes(delta)
+    with pytest.raises(StorageError, match=message) as exc:
+        StateStore(path).load()
+    assert exc.value.exit_code == 2
 
 
 def test_foreign_state_file_is_refused(tmp_path):

@@ -16,7 +16,7 @@ from hubbot.app.model import Mode, Outcome
 from hubbot.app.sync import Sync
 from hubbot.core.data import build_document, document_text, read_document
 from hubbot.errors import ConfigError, ShutoffError
-from tests.support import ONGOING, TODAY, Recorder, read, write
+from tests.support import ONGOING, TODAY, Recorder, read, stored_state, write
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "hubbot" / "schema" /
                      "hubs-data.schema.json").read_text(encoding="utf-8"))
@@ -64,7 +64,7 @@ def test_a_sync_writes_every_record_with_its_page_and_revision(site):
     assert outcome(report) is Outcome.SAVED
     doc = data(site)
     validate(doc)
-    state = json.loads((site / "state.json").read_text(encoding="utf-8"))
+    state = stored_state(site / "state.json")
     # Every record, from the page and the revision hubbot read it at.
     for kind in ("events", "hubs"):
         want = sorted(r.get("title") or r.get("key")
@@ -186,9 +186,8 @@ def test_a_partial_run_reads_the_data_page_in_its_one_batch(site):
     assert DATA in fetches[0] and not any(DATA in t for t in fetches[1:])
     assert "Hubs" in report.not_read  # a partial run: Hubs did not change
     # The records of the page not read come from the state: all events are still there.
-    assert len(data(site)["events"]) == len(json.loads(
-        (site / "state.json").read_text(encoding="utf-8"))["pages"]["Hubs"]["records"]
-        ["events"]) > 0
+    assert len(data(site)["events"]) == len(
+        stored_state(site / "state.json")["pages"]["Hubs"]["records"]["events"]) > 0
     hubs = {h["key"]: h for h in data(site)["hubs"]}
     assert hubs["central-and-eastern-europe"]["stage"] == "pilot"
 

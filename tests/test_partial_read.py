@@ -19,7 +19,9 @@ from hubbot.app.config import load_config
 from hubbot.app.model import Mode, Outcome
 from hubbot.app.sync import Sync
 from hubbot.backends.files import FilesBackend, title_to_filename
+from hubbot.core.codec import canonical_json
 from hubbot.errors import PageError
+from tests.support import stored_state
 from tests.wiki.scenario import HubSite, set_stage, tidy
 
 TODAY = date(2026, 11, 24)
@@ -122,7 +124,7 @@ def human_edits(rng: random.Random, work: Path) -> dict[str, str]:
 
 def snapshot(work: Path) -> dict[str, str]:
     out = {p.name: p.read_text(encoding="utf-8") for p in (work / "pages").iterdir()}
-    out["state"] = (work / "state.json").read_text(encoding="utf-8")
+    out["state"] = canonical_json(stored_state(work / "state.json"))
     return out
 
 

@@ -21,6 +21,7 @@ from tests.support import (
     TODAY,
     Recorder,
     read,
+    stored_state,
     write,
 )
 
@@ -65,7 +66,7 @@ def test_cron_run_normalizes_then_second_run_is_quiet(wiki):
     summary = read(wiki, "Hubs/Summary")
     assert "total=2" in summary and "regional=2" in summary and "thematic=1" in summary
     assert all(s.startswith("hubbot: ") for _, s in backend.saves)
-    state = json.loads((wiki / "state.json").read_text())
+    state = stored_state(wiki / "state.json")
     assert len(state["pages"]["Hubs"]["records"]["events"]) == 3
 
     s2, backend2 = sync(wiki)
@@ -116,7 +117,7 @@ def test_missing_end_marker_refuses_that_page_only(wiki):
     assert read(wiki, "Hubs") == broken
     assert "Wikimedia CEE Hub" in [t for t, _ in backend.saves]  # others still done
     assert report.exit_code == 1
-    state = json.loads((wiki / "state.json").read_text())
+    state = stored_state(wiki / "state.json")
     assert "Hubs" not in state["pages"]  # looked at again next run
 
 
@@ -255,7 +256,7 @@ def test_after_a_conflict_the_state_holds_what_the_human_added(wiki):
     report = s.run()
     assert outcomes(report)["Hubs"] is Outcome.SAVED
     assert "29 January 2022 || Spanish community workshop" in read(wiki, "Hubs")
-    state = json.loads((wiki / "state.json").read_text())
+    state = stored_state(wiki / "state.json")
     titles = [e["title"] for e in state["pages"]["Hubs"]["records"]["events"]]
     assert "Spanish community workshop" in titles and len(titles) == 4
 
@@ -278,7 +279,7 @@ def test_a_failed_summary_save_is_owed_and_retried_by_a_quiet_run(wiki):
     backend.save = down
     report = s.run()
     assert outcomes(report)["Hubs/Summary"] is Outcome.FAILED and report.exit_code == 1
-    state = json.loads((wiki / "state.json").read_text())
+    state = stored_state(wiki / "state.json")
     assert state["pages"]["Hubs/Summary"]["owed"] is True
     assert any(c["kind"] == "hub stage" for c in state["pending_changes"])
     s, backend = sync(wiki)  # no page changed since: still not quiet, the edit is owed
@@ -286,7 +287,7 @@ def test_a_failed_summary_save_is_owed_and_retried_by_a_quiet_run(wiki):
     assert not report.quiet and outcomes(report)["Hubs/Summary"] is Outcome.SAVED
     assert "last_change=EA Regional and Thematic Hub (EARTH): planning → pilot" in read(
         wiki, "Hubs/Summary")
-    state = json.loads((wiki / "state.json").read_text())
+    state = stored_state(wiki / "state.json")
     assert not any(e.get("owed") for e in state["pages"].values())
     assert state["pending_changes"] == []
     assert sync(wiki)[0].run().quiet
@@ -310,7 +311,7 @@ def test_state_is_written_after_each_save_so_a_kill_loses_nothing(wiki):
     backend.save = killed_at_summary
     with pytest.raises(Killed):
         s.run()
-    state = json.loads((wiki / "state.json").read_text())
+    state = stored_state(wiki / "state.json")
     assert "pilot" in json.dumps(state["pages"]["Hubs/Ongoing"]["records"])  # saved
     assert state["pages"]["Hubs/Summary"]["owed"] is True
     s, backend = sync(wiki)

@@ -25,7 +25,7 @@ from hubbot.app.config import load_config
 from hubbot.app.model import Mode, Outcome
 from hubbot.app.onwiki import post_review
 from hubbot.app.sync import Sync
-from tests.support import CEE, EARTH, HUBS, ONGOING, SUMMARY, edit_of, when
+from tests.support import CEE, EARTH, HUBS, ONGOING, SUMMARY, edit_of, stored_state, when
 
 pytestmark = pytest.mark.wiki
 TODAY = date(2026, 11, 24)
@@ -145,7 +145,7 @@ def snapshot(wiki, config) -> tuple[dict, dict]:
     # The report page names the time of its last change.
     texts["User:Hubbot/Status"] = re.sub(r"report: [^\n]*", "report: ...",
                                          texts["User:Hubbot/Status"])
-    state = json.loads(config.state_path.read_text())
+    state = stored_state(config.state_path)
     revids = {t: wiki.api(action="query", prop="revisions", titles=t)["query"]["pages"][0]
               ["revisions"][0]["revid"] for t in state["pages"]}
     for title, entry in state["pages"].items():
@@ -172,7 +172,7 @@ def scenario(wiki, tmp_path, backend, fault: str | None, position: str | None):
                 failed_code = 137
             except Exception as exc:  # noqa: BLE001 - the review page save raises
                 failed_code = getattr(exc, "exit_code", 1)
-        state = json.loads(config.state_path.read_text())
+        state = stored_state(config.state_path)
         FIGURES["edits owed"] += sum(1 for e in state["pages"].values() if e.get("owed"))
     for _ in range(3):
         report = one_run(config, backend)
@@ -250,7 +250,7 @@ def test_a_human_edit_between_read_and_save_is_never_lost(local_wiki, tmp_path, 
     assert run.exit_code == 0, [p.line() for p in run.pages]
     FIGURES["human edits found only after the save"] += run.human_edits_kept
     text = local_wiki.text("Hubs")
-    titles = [e["title"] for e in json.loads(config.state_path.read_text())
+    titles = [e["title"] for e in stored_state(config.state_path)
               ["pages"]["Hubs"]["records"]["events"]]
     if EXPECT[kind] is None:
         assert "12 March 2022" not in text and len(titles) == 2

@@ -3,8 +3,6 @@ every request passes through to the real MediaWiki except the ones a test picks.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import requests
 import responses
@@ -12,7 +10,7 @@ import responses
 from hubbot.app.model import Outcome
 from hubbot.errors import WikiError
 from tests.support import LOCAL_PAGES as PAGES
-from tests.support import edit_of, make_sync, new_revisions, when
+from tests.support import edit_of, make_sync, new_revisions, stored_state, when
 
 pytestmark = pytest.mark.wiki
 
@@ -34,7 +32,7 @@ def faults(site):  # noqa: F811
 
 def state_pages(site) -> dict:  # noqa: F811
     path = site.config_path.parent / "state.json"
-    return json.loads(path.read_text())["pages"] if path.exists() else {}
+    return stored_state(path).get("pages", {})
 
 
 def test_503_on_one_save_is_retried_then_fails_that_page_only(site, faults):  # noqa: F811

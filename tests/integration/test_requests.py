@@ -8,7 +8,6 @@ counted run, so a run that edits pays its token request in the count. A Hubs sit
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from hubbot.app.config import load_config
 from hubbot.app.model import Outcome
 from hubbot.app.sync import Sync
+from tests.support import stored_state
 from tests.wiki.scenario import HubSite, set_stage, tidy
 
 pytestmark = pytest.mark.wiki
@@ -165,7 +165,7 @@ def snapshot(wiki, site: HubSite, state_path) -> tuple[dict, dict]:
             rev = page["revisions"][0]
             current[page["title"]] = (rev["revid"], rev["slots"]["main"]["content"])
     texts = {t.removeprefix(site.prefix): current[t][1] for t in titles}
-    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state = stored_state(state_path)
     pages = {t.removeprefix(site.prefix): {
         **e, "revid": e["revid"] == current[t][0],
         **({"saved": {**e["saved"], "revid": e["saved"]["revid"] == current[t][0]}}

@@ -7,7 +7,6 @@ rendered by its parser.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -30,6 +29,7 @@ from tests.support import (
     make_sync,
     new_revisions,
     run_cli,
+    stored_state,
 )
 
 CONFIG = LOCAL_CONFIG
@@ -139,7 +139,7 @@ def test_conflict_twice_leaves_the_human_text_and_fails_the_page(site):
     assert "workshop (human 0) (human 1)" in site.text("Hubs")
     assert "November 27, 2021" in site.text("Hubs")  # the bot's version never landed
     assert site.history("Hubs")[0]["user"] == "Editor"
-    state = json.loads((site.config_path.parent / "state.json").read_text())
+    state = stored_state(site.config_path.parent / "state.json")
     assert "Hubs" not in state["pages"]
 
 

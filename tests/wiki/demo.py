@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from hubbot.app.config import load_config
+from hubbot.app.state import StateStore
 from hubbot.backends.files import filename_to_title
 from tests.wiki.harness import REPO, bring_up
 
@@ -29,7 +30,8 @@ def main() -> int:
         print(f"local MediaWiki at {wiki.api_url}: loaded {len(pages)} example pages")
         config = REPO / "config" / "local.toml"
         state = load_config(config).state_path
-        state.unlink(missing_ok=True)  # a fresh wiki: start from no state
+        for path in (state, StateStore(state).delta_path):  # a fresh wiki: no state
+            path.unlink(missing_ok=True)
         hubbot = [sys.executable, "-m", "hubbot", "sync", "--config", str(config)]
         env = {"PYWIKIBOT_DIR": str(wiki.pywikibot_dir), "PATH": "/usr/bin:/bin",
                "PYTHONPATH": str(REPO)}
