@@ -52,7 +52,7 @@ def _as_state(records: RecordLists) -> Records:
         Kind.EVENTS: [event_to_json(e) for e in events],
         Kind.HUBS: [hub_to_json(h) for h in records[Kind.HUBS]],
         Kind.INTERVIEWS: [interview_to_json(i) for i in records[Kind.INTERVIEWS]],
-    }, {Kind.EVENTS: [event_json(e) for e in events]})
+    }, {Kind.EVENTS: map(event_json, events)})
 
 
 def change_to_json(change: Change) -> dict[str, str]:

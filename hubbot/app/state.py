@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -415,11 +415,12 @@ class CanonicalRecords(dict[str, list[dict[str, Any]]]):
 
 
 def canonical_records(records: Records,
-                      texts: Mapping[str, list[str]] | None = None) -> CanonicalRecords:
+                      texts: Mapping[str, Iterable[str]] | None = None) -> CanonicalRecords:
     """Each kind's records sorted by their canonical JSON, so the state does not depend
     on the order of the rows: each record encoded once, for the order and for the state
     file (sorted as UTF-8, which orders as the text does). ``texts``: a kind's records'
-    ``canonical_json`` where the caller wrote them already, in the same order."""
+    ``canonical_json`` where the caller writes them itself, in the same order (an
+    iterator: each text is dropped once encoded, never all of them at once)."""
     out = CanonicalRecords()
     encoded: dict[str, list[bytes]] = {}
     for kind in records:
