@@ -143,7 +143,6 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
     rowspan, a new date that does not read): then the caller reads the new text."""
     out: dict[Kind, list[Event | Hub | Interview]] = {kind: [] for kind in Kind}
     text = parsed.text
-    spans: dict[tuple[str, int | None], DateSpan] = {}  # the new dates, each read once
     for pt in parsed.tables:
         records = out[pt.kind]
         if not _owned(pt) or not pt.table.rows:
@@ -164,6 +163,9 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
             if any((d.cell.start, d.cell.end) in cells for i in edited
                    if (d := pt.rows[i].date) is not None):
                 return None
+        # the new dates, each read once; a date the table's rows read already (a row
+        # that writes it as the edits do) is not parsed again
+        spans: dict[tuple[str, int | None], DateSpan] = dict(pt.dates_read)
         for i, pr in enumerate(pt.rows):
             record = pr.record
             if record is None:
