@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubbot.core.read import parse_page
-from hubbot.core.units import changed_units, extract_units, marker_counts, unit_texts
+from hubbot.core.units import blocks, changed_units, extract_units, marker_counts, unit_texts
 from hubbot.core.write import render_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -56,6 +58,21 @@ def test_per_cell_units_and_crlf():
     assert unit_texts(text) == {"40": "24 June 2022 - 26 June 2022",
                                 "41": "Hubs Global Conversations",
                                 "42": "== History ==", "43": "Iberocoop."}
+
+
+# Pieces of Translate markup, whole and broken, to make texts of.
+PIECES = st.sampled_from([
+    "<translate>", "</translate>", "<translate nowrap>", "<translate\n>", "</translate",
+    "<translate", "<!--T:1-->", "<!--T:2-->", "<!--T:x y-->", "<!--T:", "-->", ">", "<",
+    "\n", "\n\n", " \t\n", "\n \n", "\r\n", "== H ==", "== A == <!--T:4-->", "=",
+    "text", "|", "<!--T:3-->\n"])
+
+
+@given(st.lists(PIECES, max_size=25).map("".join))
+def test_the_units_of_a_page_are_those_of_each_block(text):
+    """``extract_units`` finds the markers of every block in one search: the units are
+    the ones each block gives alone (a search within the block)."""
+    assert extract_units(text) == [u for b in blocks(text) for u in extract_units(text, [b])]
 
 
 def test_changed_units_sees_lost_and_doubled_markers():

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hubbot.core.records import Problem, notice
 
@@ -38,8 +37,7 @@ _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _HEADING = re.compile(r"^(=+).*\S.*\1$")
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """One translation unit: its name (``n`` of ``<!--T:n-->``), its text as Translate
     stores it (without the marker, trimmed), and where it stands in the page: from its
     first byte (the marker, or the heading line) to the byte that ends it."""
@@ -50,8 +48,7 @@ class Unit:
     end: int  # the unit's bytes are ``page[start:end]``; ``end`` is where its terminator is
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A ``<translate>`` block, from its opening tag to the end of its closing tag (an
     unclosed one runs to the end of the page); its content is ``inner_start:inner_end``."""
 
@@ -101,19 +98,39 @@ def _heading_line(text: str, block: Block, marker: re.Match[str]) -> int | None:
 
 def extract_units(text: str, translate_blocks: list[Block] | None = None) -> list[Unit]:
     """Every translation unit of ``text``, in page order (``translate_blocks``: the
-    page's ``blocks``, when known already)."""
+    page's ``blocks``, when known already).
+
+    The markers are found in one search over the blocks' span, each then given to the
+    block that holds it (a marker cannot cross a block's edge: its name holds no ``>``,
+    and both tags end with one); most blocks hold one marker (a row's cell)."""
     units: list[Unit] = []
-    for block in blocks(text) if translate_blocks is None else translate_blocks:
+    found = list(blocks(text) if translate_blocks is None else translate_blocks)
+    if not found:
+        return units
+    markers = list(_MARKER.finditer(text, found[0].inner_start, found[-1].inner_end))
+    k, count = 0, len(markers)
+    for block in found:
         inner_start, inner_end = block.inner_start, block.inner_end
-        markers = list(_MARKER.finditer(text, inner_start, inner_end))
-        heads = [_heading_line(text, block, m) for m in markers]
-        begins = [m.start() if h is None else h for m, h in zip(markers, heads, strict=True)]
-        for i, (marker, head) in enumerate(zip(markers, heads, strict=True)):
+        while k < count and markers[k].start() < inner_start:
+            k += 1  # between blocks: in no unit
+        first = k
+        while k < count and markers[k].end() <= inner_end:
+            k += 1
+        if first == k:
+            continue
+        mine = markers[first:k]
+        heads = [_heading_line(text, block, m) for m in mine]
+        for i, marker in enumerate(mine):
+            head = heads[i]
             if head is not None:
                 units.append(Unit(marker.group(1), text[head:marker.start()].strip(),
                                   head, marker.end()))
                 continue
-            limit = begins[i + 1] if i + 1 < len(markers) else inner_end
+            if i + 1 < len(mine):
+                after = heads[i + 1]
+                limit = mine[i + 1].start() if after is None else after
+            else:
+                limit = inner_end
             blank = _BLANK_LINE.search(text, marker.end(), limit)
             end = blank.start() if blank else limit
             units.append(Unit(marker.group(1), text[marker.end():end].strip(),
