@@ -28,8 +28,9 @@ from hubbot.core.records import (
 )
 
 __all__ = ["canonical_json", "event_from_json", "event_json", "event_to_json", "hub_from_json",
-           "hub_to_json", "interview_from_json", "interview_to_json", "problem_from_json", "problem_to_json",
-           "rows_to_json", "span_from_json", "span_to_json", "stage_from_json", "table_to_json"]
+           "hub_to_json", "interview_from_json", "interview_to_json", "problem_from_json",
+           "problem_to_json", "rows_to_json", "span_from_json", "span_to_json", "stage_from_json",
+           "table_to_json"]
 
 #: A value as compact, deterministic JSON on one line (keys sorted, non-ASCII kept):
 #: ``json.dumps(value, ensure_ascii=False, sort_keys=True)``, byte for byte, with one
