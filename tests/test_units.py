@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hubbot.core.read import parse_page
@@ -69,6 +69,7 @@ PIECES = st.sampled_from([
 
 
 @given(st.lists(PIECES, max_size=25).map("".join))
+@example("<translate>a</translate><!--T:1--><translate>b</translate>")  # between blocks
 def test_the_units_of_a_page_are_those_of_each_block(text):
     """``extract_units`` finds the markers of every block in one search: the units are
     the ones each block gives alone (a search within the block)."""

@@ -107,18 +107,19 @@ def extract_units(text: str, translate_blocks: list[Block] | None = None) -> lis
     found = list(blocks(text) if translate_blocks is None else translate_blocks)
     if not found:
         return units
-    markers = list(_MARKER.finditer(text, found[0].inner_start, found[-1].inner_end))
-    k, count = 0, len(markers)
+    # taken one at a time: a page's matches all alive at once were megabytes
+    markers = _MARKER.finditer(text, found[0].inner_start, found[-1].inner_end)
+    pending = next(markers, None)
     for block in found:
         inner_start, inner_end = block.inner_start, block.inner_end
-        while k < count and markers[k].start() < inner_start:
-            k += 1  # between blocks: in no unit
-        first = k
-        while k < count and markers[k].end() <= inner_end:
-            k += 1
-        if first == k:
+        while pending is not None and pending.start() < inner_start:
+            pending = next(markers, None)  # between blocks: in no unit
+        mine: list[re.Match[str]] = []
+        while pending is not None and pending.end() <= inner_end:
+            mine.append(pending)
+            pending = next(markers, None)
+        if not mine:
             continue
-        mine = markers[first:k]
         heads = [_heading_line(text, block, m) for m in mine]
         for i, marker in enumerate(mine):
             head = heads[i]
