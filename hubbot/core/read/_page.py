@@ -274,7 +274,7 @@ def _parse_page(text: str, title: str, context_year: int | None, markers: Marker
         region = regions.get(kind)
         inside = region if region and region.inner_start <= table.start \
             and table.end <= region.inner_end else None
-        pt = ParsedTable(kind, table, columns, width, rows, inside, dates_read=ctx.spans)
+        pt = ParsedTable(kind, table, columns, width, rows, inside)
         _duplicates(title, pt)
         _joined_rows(title, pt)
         if inside is not None and kind in order.SORT_KEYS:

@@ -142,8 +142,6 @@ class ParsedTable:
     # the options in effect for a table in a region; None outside one, or when its
     # marker's options are bad (then it is left exactly as it is)
     options: TableOptions | None = None
-    # the dates its rows read, by visible text and year (``Context.spans``)
-    dates_read: dict[tuple[str, int | None], DateSpan] = field(default_factory=dict)
 
     @property
     def data_rows(self) -> list[ParsedRow]:

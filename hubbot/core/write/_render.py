@@ -163,9 +163,11 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
             if any((d.cell.start, d.cell.end) in cells for i in edited
                    if (d := pt.rows[i].date) is not None):
                 return None
-        # the new dates, each read once; a date the table's rows read already (a row
-        # that writes it as the edits do) is not parsed again
-        spans: dict[tuple[str, int | None], DateSpan] = dict(pt.dates_read)
+        # the new dates, each read once; a date a row of the table reads already (a row
+        # written as the edit writes it) is not parsed again
+        spans: dict[tuple[str, int | None], DateSpan] = {
+            (d.text, d.year): d.span for pr in pt.rows
+            if (d := pr.date) is not None and d.span is not None}
         for i, pr in enumerate(pt.rows):
             record = pr.record
             if record is None:
