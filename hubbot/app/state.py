@@ -316,15 +316,14 @@ class StateStore:
         self.delta_path.unlink(missing_ok=True)  # stale now: its SHA-1 is the old file's
 
     def _save_delta(self, state: State, base: _Base) -> None:
-        summary = _summary(state)
+        doc = _without_records(state)
+        summary = canonical_json(doc)
         delta = self._stat(self.delta_path)
         if (summary == base.summary and delta is None) or \
                 (delta is not None and self._written == (summary, delta)):
             return  # the files hold it already
-        doc = _head(state)
-        doc["base"] = base.digest
-        doc["pages"] = {title: _entry(ps) for title, ps in state.pages.items()}
-        atomic_write(self.delta_path, [(canonical_json(doc) + "\n").encode()])
+        atomic_write(self.delta_path,
+                     [(canonical_json({"base": base.digest, **doc}) + "\n").encode()])
         self._written = summary, self._stat(self.delta_path)
 
     @staticmethod
@@ -391,10 +390,14 @@ def _entry(ps: PageState, *, records: bool = False) -> dict[str, Any]:
     return out
 
 
+def _without_records(state: State) -> dict[str, Any]:
+    """The state without any page's records (what a delta says, beside its ``base``)."""
+    return {**_head(state), "pages": {t: _entry(ps) for t, ps in state.pages.items()}}
+
+
 def _summary(state: State) -> str:
-    """The state without any page's records, as text (what a delta says)."""
-    return canonical_json({**_head(state),
-                           "pages": {t: _entry(ps) for t, ps in state.pages.items()}})
+    """``_without_records`` as text: what a store compares to know the files hold it."""
+    return canonical_json(_without_records(state))
 
 
 def _same_records(state: State, base: dict[str, Records]) -> bool:
