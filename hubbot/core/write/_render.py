@@ -164,10 +164,10 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                    if (d := pt.rows[i].date) is not None):
                 return None
         # the new dates, each read once; a date a row of the table reads already (a row
-        # written as the edit writes it) is not parsed again
+        # written as the edit writes it) is not parsed again (gathered only for edits)
         spans: dict[tuple[str, int | None], DateSpan] = {
             (d.text, d.year): d.span for pr in pt.rows
-            if (d := pr.date) is not None and d.span is not None}
+            if (d := pr.date) is not None and d.span is not None} if edited else {}
         for i, pr in enumerate(pt.rows):
             record = pr.record
             if record is None:
