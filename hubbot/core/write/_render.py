@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hubbot.core.read.rows import DATA_KINDS, ParsedTable, read_date
+from hubbot.core.read.rows import DATA_KINDS, DateCell, ParsedTable, read_date
 from hubbot.core.records import DateSpan, Event, Hub, Interview, Kind
 from hubbot.core.write.dateedits import DateEdit
 from hubbot.core.write.order import SORT_KEYS, plan_order
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from hubbot.core.read import ParsedPage
 
 __all__ = ["render_page", "written_records"]
+
+_DATED = (Event, Interview)  # the records a date edit may redate
 
 
 def _row_end(pt: ParsedTable, i: int) -> int:
@@ -168,6 +170,8 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
         spans: dict[tuple[str, int | None], DateSpan] = {
             (d.text, d.year): d.span for pr in pt.rows
             if (d := pr.date) is not None and d.span is not None} if edited else {}
+        # a new cell text read once: rows whose cells the edits make equal share the reading
+        reread: dict[tuple[str, int | None], DateCell] = {}
         for i, pr in enumerate(pt.rows):
             record = pr.record
             if record is None:
@@ -175,14 +179,17 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
             edit = edited.get(i)
             if edit is not None:
                 date = pr.date
-                if date is None or not isinstance(record, Event | Interview) or \
+                if date is None or not isinstance(record, _DATED) or \
                         not date.cell.start <= edit.start <= edit.end <= date.cell.end:
                     return None
                 cell = date.cell
-                again, error = read_date(cell, text[cell.start:edit.start] + edit.new
-                                         + text[edit.end:cell.end], date.year, known=spans)
-                if error is not None or again.span is None:
-                    return None
+                content = text[cell.start:edit.start] + edit.new + text[edit.end:cell.end]
+                again = reread.get((content, date.year))
+                if again is None:
+                    again, error = read_date(cell, content, date.year, known=spans)
+                    if error is not None or again.span is None:
+                        return None
+                    reread[content, date.year] = again
                 record = record.redated(again.span, again.text)
             records.append(record)
     return out
