@@ -13,8 +13,19 @@ from hypothesis import strategies as st
 
 from hubbot.app.config import load_config
 from hubbot.app.plan import records_of
-from hubbot.app.state import PageState, RunLock, State, StateStore, dumps_records
+from hubbot.app.state import (
+    Encoding,
+    PageState,
+    RecordDicts,
+    RunLock,
+    State,
+    StateStore,
+    canonical_records,
+    dumps_records,
+)
+from hubbot.core.codec import canonical_json, event_json, event_to_json
 from hubbot.core.read import parse_page
+from hubbot.core.records import Kind
 from hubbot.errors import ConfigError, LockedError, StorageError
 
 GOOD = """
@@ -456,5 +467,27 @@ def test_records_are_encoded_as_the_whole_state_encoder_would(records):
 def test_real_records_are_encoded_as_the_whole_state_encoder_would():
     for path in sorted((Path(__file__).parent / "fixtures").glob("*/page.wikitext")):
         records = records_of(parse_page(path.read_text(encoding="utf-8"), "Hubs"))
+        as_dicts = {kind: list(rs) for kind, rs in records.items()}  # made when read
         assert dumps_records(records) == \
-            json.dumps(records, ensure_ascii=False, sort_keys=True).encode()
+            json.dumps(as_dicts, ensure_ascii=False, sort_keys=True).encode()
+
+
+def test_recorded_events_become_dicts_only_when_read():
+    """The state keeps events as ``RecordDicts``: their dicts are made when first read,
+    once, in the canonical order, and equal the dicts made at once, as a list of them is."""
+    text = Path(__file__).parent / "fixtures" / "dates_variety" / "page.wikitext"
+    events = parse_page(text.read_text(encoding="utf-8"), "Hubs").records(Kind.EVENTS)
+    made: list[object] = []
+
+    def to_json(ev):
+        made.append(ev)
+        return event_to_json(ev)
+
+    records = canonical_records({"events": events}, {"events": Encoding(to_json, event_json)})
+    kept = records["events"]
+    assert isinstance(kept, RecordDicts) and len(kept) == len(events) > 5 and made == []
+    eager = sorted((event_to_json(ev) for ev in events), key=canonical_json)
+    assert kept == eager and eager == kept and kept[0] == eager[0] and list(kept) == eager
+    assert kept != eager[1:] and kept != tuple(eager) and records == {"events": eager}
+    list(kept)
+    assert len(made) == len(events)  # made once

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from hubbot.app.collector import fewer_collections
-from hubbot.app.state import PageState
+from hubbot.app.state import PageState, Records
 from hubbot.core.changes import Change
 from hubbot.core.pages import PageText
 from hubbot.core.records import Problem
@@ -113,7 +112,6 @@ class RunReport:
 # (title, diff, summary, *, old=text read, new=text wanted) -> "y" | "n" | "a" | "q"
 Confirm = Callable[..., str]
 Log = Callable[[str], None]
-Records = dict[str, list[dict[str, Any]]]
 # Re-plan on a fresh text: the new text, and the records read from it (None: the plan's
 # records still hold, as for status templates).
 Rebuild = Callable[[PageText], tuple[str, Records | None]]

@@ -14,7 +14,7 @@ from functools import partial
 
 from hubbot.app.config import Config, HubPageConfig, PageConfig
 from hubbot.app.model import Outcome, PageResult, Plan, Records, RunReport
-from hubbot.app.state import PageState, State, canonical_records
+from hubbot.app.state import Encoding, PageState, State, canonical_records
 from hubbot.core.changes import COUNT_MOVES, Change, diff_events, diff_hubs, summarize
 from hubbot.core.codec import (
     event_from_json,
@@ -45,14 +45,14 @@ def _record_lists(parsed: ParsedPage) -> RecordLists:
     return {kind: parsed.records(kind) for kind in Kind}
 
 
+# How the state keeps each kind (``canonical_records``): events, the many, written directly.
+_ENCODINGS = {Kind.EVENTS: Encoding(event_to_json, event_json),
+              Kind.HUBS: Encoding(hub_to_json), Kind.INTERVIEWS: Encoding(interview_to_json)}
+
+
 def _as_state(records: RecordLists) -> Records:
     """Records by kind (record objects) as the state keeps them (``records_of``)."""
-    events = records[Kind.EVENTS]
-    return canonical_records({
-        Kind.EVENTS: [event_to_json(e) for e in events],
-        Kind.HUBS: [hub_to_json(h) for h in records[Kind.HUBS]],
-        Kind.INTERVIEWS: [interview_to_json(i) for i in records[Kind.INTERVIEWS]],
-    }, {Kind.EVENTS: map(event_json, events)})
+    return canonical_records(records, _ENCODINGS)
 
 
 def change_to_json(change: Change) -> dict[str, str]:
