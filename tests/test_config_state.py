@@ -180,14 +180,19 @@ def test_state_file_is_the_state_as_json_one_line_per_page(tmp_path):
     assert json.loads(path.read_text())["pages"] == {}
 
 
-# --- the delta: a save that changes no page's records writes the state without them ---
+# --- the delta: a save that changes no page's records, or few, writes the state beside
+# the file, with only the records that changed ---
 
 EVENTS = {"events": [{"title": "Meetup", "links": [], "start": "2021-11-27"}]}
+MANY = {"events": [{"title": f"Meetup {n}", "links": [], "start": "2021-11-27"}
+                   for n in range(40)]}
+REGISTRY = {"hubs": [{"key": "cee", "name": "Wikimedia CEE Hub", "stage": "pilot"}]}
 
 
 def states() -> list[State]:
     """A run's saves: the source page's records (whole), then a derived page's first
-    save and a later one (no records change), then new records."""
+    save and a later one (no records change), then new records (more than a quarter of
+    the state file: written whole)."""
     hubs = PageState(12, EVENTS)
     first = State({"Hubs": hubs}, "2026-11-24", None,
                   [{"kind": "event added", "page": "Hubs", "title": "x"}])
@@ -195,8 +200,7 @@ def states() -> list[State]:
                     [{"kind": "event added", "page": "Hubs", "title": "x"}])
     later = State({"Hubs": hubs, "EARTHub": PageState(41, owed=True)}, "2026-11-24",
                   None, [], {"problem": "2026-11-20"})
-    records = State({"Hubs": PageState(13, {"events": []}), "EARTHub": PageState(41)},
-                    "2026-11-24")
+    records = State({"Hubs": PageState(13, MANY), "EARTHub": PageState(41)}, "2026-11-24")
     return [first, derived, later, records]
 
 
@@ -232,14 +236,16 @@ def test_a_save_that_changes_no_records_writes_only_the_delta(tmp_path):
     assert path.read_bytes() == text
 
 
-def test_new_records_rewrite_the_state_file_whole_and_drop_the_delta(tmp_path):
+def test_new_records_larger_than_a_quarter_of_the_file_rewrite_it_and_drop_the_delta(
+        tmp_path):
     path = tmp_path / "state.json"
     store = StateStore(path)
     first, derived, _, records = states()
     store.save(first)
     store.save(derived)
+    size = path.stat().st_size
     store.save(records)
-    assert not store.delta_path.exists()
+    assert not store.delta_path.exists() and path.stat().st_size > size
     store.save(records)  # the state file holds it: no delta for nothing
     assert not store.delta_path.exists()
     again = StateStore(path)
@@ -247,6 +253,37 @@ def test_new_records_rewrite_the_state_file_whole_and_drop_the_delta(tmp_path):
     assert not store.delta_path.exists()
     assert json.loads(path.read_text()) == whole(tmp_path, records)
     assert StateStore(path).load().pages == records.pages
+
+
+def test_small_record_changes_go_in_the_delta(tmp_path):
+    """The registry's records saved after the events page's (a quarter of the file at
+    most): the delta carries them and the state file stays as it is. A store that loads
+    the files goes on from the state file's records, not the delta's: the records the
+    delta carried are carried again, also when they were emptied."""
+    path = tmp_path / "state.json"
+    store = StateStore(path)
+    events = PageState(12, MANY)
+    store.save(State({"Hubs": events, "Hubs/Ongoing": PageState(20, REGISTRY)}, "2026-11-24"))
+    text = path.read_bytes()
+    small = State({"Hubs": events, "Hubs/Ongoing": PageState(21, {"hubs": []})},
+                  "2026-11-24")
+    store.save(small)
+    delta = store.delta_path.read_text()
+    assert path.read_bytes() == text and '"hubs": []' in delta and "Meetup" not in delta
+    assert StateStore(path).document() == whole(tmp_path, small)
+    assert StateStore(path).load().pages == small.pages
+    again = StateStore(path)
+    state = again.load()
+    state.pages["EARTHub"] = PageState(40)
+    again.save(state)
+    assert path.read_bytes() == text and "Meetup" not in store.delta_path.read_text()
+    assert StateStore(path).load().pages == state.pages
+    assert StateStore(path).load().pages["Hubs/Ongoing"].records == {"hubs": []}
+    # back to the state file's records: the delta carries none
+    state.pages["Hubs/Ongoing"] = PageState(22, REGISTRY)
+    again.save(state)
+    assert "cee" not in store.delta_path.read_text()
+    assert StateStore(path).document() == whole(tmp_path, state)
 
 
 def test_a_stale_delta_is_not_read(tmp_path):

@@ -32,6 +32,9 @@ from hubbot.core.codec import canonical_json, event_from_json, hub_from_json
 from hubbot.errors import LockedError, StorageError
 
 STATE_VERSION = 1
+# A save writes the delta while the records it carries take at most this share of the
+# state file; beyond it the file is rewritten whole (``StateStore``).
+DELTA_SHARE = 0.25
 Records = dict[str, Sequence[dict[str, Any]]]  # table name -> the records, as JSON-ready dicts
 
 
@@ -158,7 +161,7 @@ class _Base(NamedTuple):
     """The state file as a store last read or wrote it."""
 
     digest: str  # its SHA-1
-    records: dict[str, Records]  # each page's records there
+    records: dict[str, Any]  # each page's records there (a page without any: none)
     stat: Stat | None
     summary: str | None  # the state it holds without records (``_summary``); None: unknown
 
@@ -168,14 +171,16 @@ class StateStore:
     beside it (``path`` + ``.delta``).
 
     The state file holds everything; most saves of a run change no page's records (a
-    derived page's save changes its revision, a hub page's holds none), and rewriting
-    the whole file for them (12 MiB at 50,000 rows, with ``fsync``) was a fifth of a
-    large real run's extra time. Such a save writes only the delta: the state without
-    any page's records (a page it adds has none), naming the SHA-1 of the state file it
-    completes. A save that changes records rewrites the state file whole and removes the
-    delta. A delta whose SHA-1 is not the state file's (the file was written whole after
-    it) is stale and not read: every order of crash leaves the state of the last
-    completed write (both files are written atomically).
+    derived page's save changes its revision, a hub page's holds none) or a small
+    page's only, and rewriting the whole file for them (12 MiB at 50,000 rows, with
+    ``fsync``) was a fifth of a large real run's extra time. Such a save writes only the
+    delta: the state with the records of only the pages whose records differ from the
+    state file's (a page without records there has none), naming the SHA-1 of the
+    state file it completes. A save whose changed records would make the delta larger
+    than a quarter of the state file (``DELTA_SHARE``) rewrites the state file whole and
+    removes the delta. A delta whose SHA-1 is not the state file's (the file was written
+    whole after it) is stale and not read: every order of crash leaves the state of the
+    last completed write (both files are written atomically).
     """
 
     def __init__(self, path: Path | str) -> None:
@@ -186,9 +191,9 @@ class StateStore:
         # the state file as this store last read or wrote it (``_Base``): a delta may be
         # written against it while no records changed and the file is still that file
         self._base: _Base | None = None
-        # the delta this store last wrote (the state without records) and the delta
-        # file's (inode, size, mtime) after it
-        self._written: tuple[str, Stat | None] | None = None
+        # the delta this store last wrote (the state without records, the records it
+        # carries) and the delta file's (inode, size, mtime) after it
+        self._written: tuple[str, dict[str, Records], Stat | None] | None = None
 
     def document(self) -> dict[str, Any] | None:
         """The state as one JSON document: the state file with its delta applied (None:
@@ -197,9 +202,10 @@ class StateStore:
         read = self._read()
         return read[0] if read is not None else None
 
-    def _read(self) -> tuple[Any, str, bool] | None:
-        """The state file's JSON with the delta applied, the file's SHA-1, and whether
-        a delta was applied."""
+    def _read(self) -> tuple[Any, str, dict[str, Any] | None] | None:
+        """The state file's JSON with the delta applied, the file's SHA-1, and, when a
+        delta was applied, the records of the pages it carries records for as the state
+        file has them (None there: the file has none)."""
         try:
             data = self.path.read_bytes()
             raw = json.loads(data)
@@ -212,11 +218,11 @@ class StateStore:
         try:
             delta = json.loads(self.delta_path.read_bytes())
         except FileNotFoundError:
-            return raw, digest, False
+            return raw, digest, None
         except (OSError, ValueError) as exc:
             raise StorageError(f"{self.delta_path}: unreadable state delta: {exc}") from None
         if not isinstance(delta, dict) or delta.get("base") != digest:
-            return raw, digest, False  # stale: the state file was written whole after it
+            return raw, digest, None  # stale: the state file was written whole after it
         pages, full = delta.get("pages"), raw.get("pages") if isinstance(raw, dict) else None
         if not isinstance(pages, dict) or not isinstance(full, dict) \
                 or not set(full) <= set(pages) \
@@ -225,9 +231,11 @@ class StateStore:
             raise StorageError(f"{self.delta_path}: the delta's pages are not the state "
                                "file's")
         merged = {k: v for k, v in delta.items() if k != "base"}
-        merged["pages"] = {t: {**e, "records": full.get(t, {}).get("records", {})}
+        merged["pages"] = {t: e if "records" in e else
+                           {**e, "records": full.get(t, {}).get("records", {})}
                            for t, e in pages.items()}
-        return merged, digest, True
+        filed = {t: full.get(t, {}).get("records") for t, e in pages.items() if "records" in e}
+        return merged, digest, filed
 
     def load(self) -> State:
         """The stored state; an empty one if the file does not exist yet.
@@ -238,7 +246,7 @@ class StateStore:
         read = self._read()
         if read is None:
             return State()
-        raw, digest, delta = read
+        raw, digest, filed = read
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             raise StorageError(f"{self.path}: not a hubbot state file (version "
                                f"{STATE_VERSION} expected)")
@@ -268,8 +276,15 @@ class StateStore:
         pages = {t: _page_from_json(self.path, t, e) for t, e in pages_raw.items()}
         state = State(pages, raw.get("last_run"), raw.get("triggered_at"), pending,
                       first_seen, translation_edits)
-        self._base = _Base(digest, {t: ps.records for t, ps in pages.items()},
-                           self._stat(self.path), None if delta else _summary(state))
+        # the state file's records: a page the delta carries records for has the file's
+        records: dict[str, Any] = {t: ps.records for t, ps in pages.items()}
+        for title, filed_records in (filed or {}).items():
+            if filed_records is None:
+                del records[title]
+            else:
+                records[title] = filed_records
+        self._base = _Base(digest, records, self._stat(self.path),
+                           None if filed is not None else _summary(state))
         return state
 
     def check_writable(self) -> None:
@@ -291,18 +306,30 @@ class StateStore:
 
     def save(self, state: State) -> None:
         """Write ``state`` atomically (unless the files already hold exactly it): the
-        delta when no page's records changed since the state file, else the state file
-        whole. Raises ``StorageError`` (one line) on failure."""
-        base = self._base
+        delta when the records changed since the state file are few (``_delta``), else
+        the state file whole. Raises ``StorageError`` (one line) on failure."""
         try:
-            if base is not None and _same_records(state, base.records) \
-                    and base.stat == self._stat(self.path):
-                self._save_delta(state, base)
+            delta = self._delta(state)
+            if delta is not None:
+                self._save_delta(state, *delta)
             else:
                 self._save_whole(state)
         except OSError as exc:
             raise StorageError(f"{self.path}: writing the state file failed "
                                f"({exc.strerror or exc})") from None
+
+    def _delta(self, state: State) -> tuple[_Base, dict[str, Records]] | None:
+        """The state file this store last read or wrote, and the records a delta
+        against it would carry; None when ``state`` is written whole: no such file (or
+        one changed since), a page of it gone from ``state``, or the changed records
+        more than ``DELTA_SHARE`` of its size."""
+        base, stat = self._base, self._stat(self.path)
+        if base is None or stat is None or base.stat != stat:
+            return None
+        changed = _changed_records(state, base.records)
+        if changed is None or self._carried_size(changed) > stat[1] * DELTA_SHARE:
+            return None
+        return base, changed
 
     def _save_whole(self, state: State) -> None:
         chunks = self._encode(state)
@@ -315,16 +342,29 @@ class StateStore:
         self._written = None
         self.delta_path.unlink(missing_ok=True)  # stale now: its SHA-1 is the old file's
 
-    def _save_delta(self, state: State, base: _Base) -> None:
-        doc = _without_records(state)
-        summary = canonical_json(doc)
+    def _save_delta(self, state: State, base: _Base, changed: dict[str, Records]) -> None:
+        summary = _summary(state)
         delta = self._stat(self.delta_path)
-        if (summary == base.summary and delta is None) or \
-                (delta is not None and self._written == (summary, delta)):
+        written = self._written
+        if (summary == base.summary and not changed and delta is None) or (
+                delta is not None and written is not None and written[0] == summary
+                and written[2] == delta and written[1].keys() == changed.keys()
+                and all(written[1][t] is r for t, r in changed.items())):
             return  # the files hold it already
-        atomic_write(self.delta_path,
-                     [(canonical_json({"base": base.digest, **doc}) + "\n").encode()])
-        self._written = summary, self._stat(self.delta_path)
+        atomic_write(self.delta_path, self._encode(state, base=base.digest, only=changed))
+        self._written = summary, changed, self._stat(self.delta_path)
+
+    def _chunks(self, title: str, records: Records) -> list[bytes]:
+        """A page's records as JSON chunks, encoded once per records (never changed in
+        place: a new ``PageState`` holds new records)."""
+        cached = self._encoded.get(title)
+        if cached is None or cached[0] is not records:
+            cached = self._encoded[title] = records, records_chunks(records)
+        return cached[1]
+
+    def _carried_size(self, changed: dict[str, Records]) -> int:
+        """The bytes of the records a delta would carry."""
+        return sum(len(c) for t, records in changed.items() for c in self._chunks(t, records))
 
     @staticmethod
     def _stat(path: Path) -> Stat | None:
@@ -334,28 +374,32 @@ class StateStore:
             return None
         return st.st_ino, st.st_size, st.st_mtime_ns
 
-    def _encode(self, state: State) -> list[bytes]:
+    def _encode(self, state: State, *, base: str | None = None,
+                only: Mapping[str, Records] | None = None) -> list[bytes]:
         """The state as UTF-8 JSON chunks, keys sorted, one line per page. A page's
-        records are encoded once per run (records are never changed in place: a new
-        ``PageState`` holds new records), not again at each write after a save."""
+        records are encoded once per run (``_chunks``), not again at each write after a
+        save. ``base``: the delta naming that state file, with the records of the pages
+        ``only`` names (the other pages' entries have none)."""
         fields = _head(state)
+        if base is not None:
+            fields["base"] = base
         dump = canonical_json
         head = [f" {dump(key)}: {dump(value)},\n" for key, value in fields.items()
                 if key < "pages"]
         tail = [f",\n {dump(key)}: {dump(value)}" for key, value in fields.items()
                 if key > "pages"]
         chunks = [("{\n" + "".join(sorted(head)) + ' "pages": {').encode()]
-        encoded: dict[str, tuple[Records, list[bytes]]] = {}
+        if only is None:  # the whole file: forget the records of pages it no longer has
+            self._encoded = {t: c for t, c in self._encoded.items() if t in state.pages}
         for n, (title, ps) in enumerate(sorted(state.pages.items())):
-            cached = self._encoded.get(title)
-            if cached is None or cached[0] is not ps.records:
-                cached = ps.records, records_chunks(ps.records)
-            encoded[title] = cached
+            comma = "," if n else ""
+            if only is not None and title not in only:
+                chunks.append(f"{comma}\n  {dump(title)}: {dump(_entry(ps))}".encode())
+                continue
             # the page's entry with its records (written in chunks) where they sort
-            before, after = canonical_json(_entry(ps, records=True)).split('"records": 0', 1)
-            chunks += [f"{',' if n else ''}\n  {canonical_json(title)}: {before}\"records\": "
-                       .encode(), *cached[1], after.encode()]
-        self._encoded = encoded
+            before, after = dump(_entry(ps, records=True)).split('"records": 0', 1)
+            chunks += [f"{comma}\n  {dump(title)}: {before}\"records\": ".encode(),
+                       *self._chunks(title, ps.records), after.encode()]
         chunks.append(("\n }" if state.pages else "}").encode())
         chunks.append(("".join(sorted(tail)) + "\n}\n").encode())
         return chunks
@@ -400,13 +444,16 @@ def _summary(state: State) -> str:
     return canonical_json(_without_records(state))
 
 
-def _same_records(state: State, base: dict[str, Records]) -> bool:
-    """Every page of ``base`` is in ``state`` with the records it has there; a page
-    ``base`` does not have has none (a page's first save where it is not a source)."""
+def _changed_records(state: State, base: dict[str, Any]) -> dict[str, Records] | None:
+    """The records of the pages of ``state`` whose records differ from ``base``'s (a page
+    ``base`` does not have has none: a page's first save where it is not a source);
+    None when ``state`` lacks a page ``base`` has (only the state file can say so)."""
     pages = state.pages
-    return pages.keys() >= base.keys() and all(
-        (records := ps.records) is base.get(title) or records == base.get(title, {})
-        for title, ps in pages.items())
+    if not pages.keys() >= base.keys():
+        return None
+    return {title: records for title, ps in sorted(pages.items())
+            if (records := ps.records) is not base.get(title)
+            and records != base.get(title, {})}
 
 
 class RecordDicts(Sequence[dict[str, Any]]):
