@@ -204,8 +204,8 @@ class StateStore:
 
     def _read(self) -> tuple[Any, str, dict[str, Any] | None] | None:
         """The state file's JSON with the delta applied, the file's SHA-1, and, when a
-        delta was applied, the records of the pages it carries records for as the state
-        file has them (None there: the file has none)."""
+        delta was applied, each page's records as the state file has them (None: no
+        delta, the JSON is the file's)."""
         try:
             data = self.path.read_bytes()
             raw = json.loads(data)
@@ -234,7 +234,7 @@ class StateStore:
         merged["pages"] = {t: e if "records" in e else
                            {**e, "records": full.get(t, {}).get("records", {})}
                            for t, e in pages.items()}
-        filed = {t: full.get(t, {}).get("records") for t, e in pages.items() if "records" in e}
+        filed = {t: e["records"] for t, e in full.items() if "records" in e}
         return merged, digest, filed
 
     def load(self) -> State:
@@ -276,13 +276,8 @@ class StateStore:
         pages = {t: _page_from_json(self.path, t, e) for t, e in pages_raw.items()}
         state = State(pages, raw.get("last_run"), raw.get("triggered_at"), pending,
                       first_seen, translation_edits)
-        # the state file's records: a page the delta carries records for has the file's
-        records: dict[str, Any] = {t: ps.records for t, ps in pages.items()}
-        for title, filed_records in (filed or {}).items():
-            if filed_records is None:
-                del records[title]
-            else:
-                records[title] = filed_records
+        # a delta is written against the state file's records, not the delta's
+        records = filed if filed is not None else {t: ps.records for t, ps in pages.items()}
         self._base = _Base(digest, records, self._stat(self.path),
                            None if filed is not None else _summary(state))
         return state
@@ -354,7 +349,7 @@ class StateStore:
         atomic_write(self.delta_path, self._encode(state, base=base.digest, only=changed))
         self._written = summary, changed, self._stat(self.delta_path)
 
-    def _chunks(self, title: str, records: Records) -> list[bytes]:
+    def _encoded_records(self, title: str, records: Records) -> list[bytes]:
         """A page's records as JSON chunks, encoded once per records (never changed in
         place: a new ``PageState`` holds new records)."""
         cached = self._encoded.get(title)
@@ -364,7 +359,8 @@ class StateStore:
 
     def _carried_size(self, changed: dict[str, Records]) -> int:
         """The bytes of the records a delta would carry."""
-        return sum(len(c) for t, records in changed.items() for c in self._chunks(t, records))
+        return sum(len(c) for t, records in changed.items()
+                   for c in self._encoded_records(t, records))
 
     @staticmethod
     def _stat(path: Path) -> Stat | None:
@@ -377,7 +373,7 @@ class StateStore:
     def _encode(self, state: State, *, base: str | None = None,
                 only: Mapping[str, Records] | None = None) -> list[bytes]:
         """The state as UTF-8 JSON chunks, keys sorted, one line per page. A page's
-        records are encoded once per run (``_chunks``), not again at each write after a
+        records are encoded once per run (``_encoded_records``), not again at each write after a
         save. ``base``: the delta naming that state file, with the records of the pages
         ``only`` names (the other pages' entries have none)."""
         fields = _head(state)
@@ -399,7 +395,7 @@ class StateStore:
             # the page's entry with its records (written in chunks) where they sort
             before, after = dump(_entry(ps, records=True)).split('"records": 0', 1)
             chunks += [f"{comma}\n  {dump(title)}: {before}\"records\": ".encode(),
-                       *self._chunks(title, ps.records), after.encode()]
+                       *self._encoded_records(title, ps.records), after.encode()]
         chunks.append(("\n }" if state.pages else "}").encode())
         chunks.append(("".join(sorted(tail)) + "\n}\n").encode())
         return chunks
@@ -451,7 +447,7 @@ def _changed_records(state: State, base: dict[str, Any]) -> dict[str, Records] |
     pages = state.pages
     if not pages.keys() >= base.keys():
         return None
-    return {title: records for title, ps in sorted(pages.items())
+    return {title: records for title, ps in pages.items()
             if (records := ps.records) is not base.get(title)
             and records != base.get(title, {})}
 
