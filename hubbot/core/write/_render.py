@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hubbot.core.read.rows import DATA_KINDS, DateCell, ParsedTable, read_date
+from hubbot.core.read.rows import DATA_KINDS, ParsedTable, read_date
 from hubbot.core.records import DateSpan, Event, Hub, Interview, Kind
 from hubbot.core.write.dateedits import DateEdit
 from hubbot.core.write.order import SORT_KEYS, plan_order
@@ -170,8 +170,6 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
         spans: dict[tuple[str, int | None], DateSpan] = {
             (d.text, d.year): d.span for pr in pt.rows
             if (d := pr.date) is not None and d.span is not None} if edited else {}
-        # a new cell text read once: rows whose cells the edits make equal share the reading
-        reread: dict[tuple[str, int | None], DateCell] = {}
         for i, pr in enumerate(pt.rows):
             record = pr.record
             if record is None:
@@ -183,13 +181,10 @@ def written_records(parsed: ParsedPage) -> dict[Kind, list[Event | Hub | Intervi
                         not date.cell.start <= edit.start <= edit.end <= date.cell.end:
                     return None
                 cell = date.cell
-                content = text[cell.start:edit.start] + edit.new + text[edit.end:cell.end]
-                again = reread.get((content, date.year))
-                if again is None:
-                    again, error = read_date(cell, content, date.year, known=spans)
-                    if error is not None or again.span is None:
-                        return None
-                    reread[content, date.year] = again
+                again, error = read_date(cell, text[cell.start:edit.start] + edit.new
+                                         + text[edit.end:cell.end], date.year, known=spans)
+                if error is not None or again.span is None:
+                    return None
                 record = record.redated(again.span, again.text)
             records.append(record)
     return out
