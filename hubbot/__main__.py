@@ -1,5 +1,5 @@
 """``python -m hubbot``."""
 
-from hubbot.cli.main import run
+from hubbot.cli.start import run
 
 run()

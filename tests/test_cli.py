@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
+import sys
+import types
 from pathlib import Path
 
+import pytest
+
 from hubbot.app.state import RunLock
+from hubbot.cli import start
 from hubbot.cli.main import main
 from tests.support import HUBS
 
@@ -212,3 +218,33 @@ def test_a_page_failure_still_exits_1_without_a_traceback(wiki):  # noqa: F811
                          str(wiki / "pages"))
     assert code == 1 and "Traceback" not in err
     assert "Hubs: failed: events region: region end marker missing" in out
+
+
+def test_the_command_starts_with_the_collector_paused_while_it_is_imported(monkeypatch):
+    """``hubbot.cli.start.run`` (the console script, ``python -m hubbot``) imports the
+    command line with the garbage collector off, freezes what the import made, and runs it
+    with the collector on again; the collector is on again even when the import fails."""
+    seen: dict[str, object] = {}
+
+    class CommandLine(types.ModuleType):
+        def __getattr__(self, name: str):  # ``from hubbot.cli.main import run``
+            seen["importing"] = gc.isenabled()
+            return lambda: seen.setdefault("running", (gc.isenabled(),
+                                                        gc.get_freeze_count() > 0))
+
+    class Broken(types.ModuleType):
+        def __getattr__(self, name: str):
+            raise ImportError("broken")
+
+    assert gc.isenabled()
+    try:
+        monkeypatch.setitem(sys.modules, "hubbot.cli.main", CommandLine("hubbot.cli.main"))
+        start.run()
+        assert seen == {"importing": False, "running": (True, True)}
+        assert gc.isenabled()
+        monkeypatch.setitem(sys.modules, "hubbot.cli.main", Broken("hubbot.cli.main"))
+        with pytest.raises(ImportError):
+            start.run()
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()  # this test process's objects collectable again
