@@ -61,8 +61,8 @@ spent["hubbot"] = time.perf_counter() - t
 print(json.dumps(spent))
 """
 
-# Run in a child: the standard-library modules importing hubbot's command line adds to
-# those importing mwparserfromhell adds (top-level names; hubbot's own left out).
+# Run in a child: the standard-library modules that importing hubbot's command line adds
+# to mwparserfromhell's (top-level names; hubbot's own and private ones left out).
 _STDLIB = """
 import sys
 import mwparserfromhell
