@@ -490,10 +490,10 @@ _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_siz
                      | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from(["events", "hubs", "interviews", "x"]),
-                       st.lists(st.dictionaries(st.text(max_size=6), _JSON, max_size=4),
-                                max_size=4), max_size=4))
+                       st.lists(st.dictionaries(st.text(max_size=6), _JSON, max_size=3),
+                                max_size=3), max_size=4))
 def test_records_are_encoded_as_the_whole_state_encoder_would(records):
     """The state encodes a page's records one record at a time (the encoder would hold
     every token of a large table at once): the bytes are those of encoding them whole."""

@@ -67,7 +67,7 @@ def test_the_rewrite_is_planned_from_the_date_cell():
     assert by_title["Hubs Dialogue"].date_edit is None  # already as the style writes it
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["3", " ", "June", "2010", "\u00a0", "\u200e", "\t", "\r",
                                  ",", "–", "<!-- c -->", "&nbsp;", "{{nowrap|", "}}", "[[",
                                  "]]", "|", "=", "\n", "<ref>x</ref>"]), max_size=10),

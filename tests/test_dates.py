@@ -190,7 +190,7 @@ _FOLDS = {"s": ["s", "S", "\u017f"], "k": ["k", "K", "\u212a"],
           "i": ["i", "I", "\u0131", "\u0130"]}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(["September", "Sept.", "August", "March", "December", "April",
                         "Spring", "Summer", "first quarter", "second quarter",
                         "third quarter", "early", "mid"]),
@@ -238,7 +238,7 @@ def _date_like(draw) -> str:
     return text
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_date_like())
 def test_only_the_form_a_date_starts_with_can_match(text):
     """``parse_date`` tries only the patterns of the form the text's leading digits name

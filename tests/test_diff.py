@@ -47,7 +47,7 @@ texts = st.lists(st.sampled_from(["|-\n", "| a\n", "| b\n", "| c\n", "x\n", "\n"
                  max_size=40).map("".join)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(texts, texts)
 def test_the_diff_turns_the_old_text_into_the_new(old: str, new: str) -> None:
     diff = unified_diff("Hubs", old, new, "r12")
@@ -79,7 +79,7 @@ def test_a_long_table_with_moved_rows() -> None:
 lines = st.lists(st.sampled_from(["|-\n", "| a\n", "| b\n", "| c\n", "x\n"]), max_size=30)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(lines, lines, st.data())
 def test_a_gap_matches_as_difflib_matches_it(a: list[str], b: list[str], data: st.DataObject
                                             ) -> None:

@@ -134,7 +134,7 @@ def test_no_row_is_lost_and_every_row_is_accounted_for(body, newline, options):
     assert kinds == sorted(r.kind for r in table.rows)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(event_rows(), st.sampled_from(["\n", "\r\n"]), OPTIONS)
 def test_write_then_reparse_is_stable(body, newline, options):
     text = events_page(body, newline, options)

@@ -137,7 +137,7 @@ def test_reading_only_changed_pages_ends_where_a_full_read_ends(tmp_path, seed):
     Sync(config_b, FilesBackend(b / "pages"), today=TODAY).run()
     assert snapshot(a) == snapshot(b)
     partial = 0
-    for number in range(30):
+    for number in range(20):
         for title, value in human_edits(rng, a).items():
             put(a, title, value)
             put(b, title, value)
