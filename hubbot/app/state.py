@@ -161,7 +161,7 @@ class _Base(NamedTuple):
     """The state file as a store last read or wrote it."""
 
     digest: str  # its SHA-1
-    records: dict[str, Any]  # each page's records there (a page without any: none)
+    records: dict[str, Records]  # each page's records there (a page without any: none)
     stat: Stat | None
     summary: str | None  # the state it holds without records (``_summary``); None: unknown
 
@@ -202,7 +202,7 @@ class StateStore:
         read = self._read()
         return read[0] if read is not None else None
 
-    def _read(self) -> tuple[Any, str, dict[str, Any] | None] | None:
+    def _read(self) -> tuple[Any, str, dict[str, Records] | None] | None:
         """The state file's JSON with the delta applied, the file's SHA-1, and, when a
         delta was applied, each page's records as the state file has them (None: no
         delta, the JSON is the file's)."""
@@ -440,7 +440,7 @@ def _summary(state: State) -> str:
     return canonical_json(_without_records(state))
 
 
-def _changed_records(state: State, base: dict[str, Any]) -> dict[str, Records] | None:
+def _changed_records(state: State, base: dict[str, Records]) -> dict[str, Records] | None:
     """The records of the pages of ``state`` whose records differ from ``base``'s (a page
     ``base`` does not have has none: a page's first save where it is not a source);
     None when ``state`` lacks a page ``base`` has (only the state file can say so)."""
@@ -521,15 +521,12 @@ def canonical_records(records: Mapping[str, Sequence[Any]],
     encoded: dict[str, list[bytes]] = {}
     for kind, objects in records.items():
         how = encodings[kind]
-        if how.text is None:
-            pairs = sorted(((canonical_json(d).encode(), d)
-                            for d in map(how.to_json, objects)), key=itemgetter(0))
-            out[kind] = [d for _, d in pairs]
-        else:
-            pairs = sorted(((text.encode(), r) for text, r in zip(map(how.text, objects),
-                                                                  objects, strict=True)),
-                           key=itemgetter(0))
-            out[kind] = RecordDicts([r for _, r in pairs], how.to_json)
+        # the items kept, and their canonical JSON: the dicts, or the objects written directly
+        items, text = (map(how.to_json, objects), canonical_json) if how.text is None \
+            else (objects, how.text)
+        pairs = sorted(((text(item).encode(), item) for item in items), key=itemgetter(0))
+        kept = [item for _, item in pairs]
+        out[kind] = kept if how.text is None else RecordDicts(kept, how.to_json)
         encoded[kind] = [e for e, _ in pairs]
     out.chunks = _chunks(encoded)
     return out
