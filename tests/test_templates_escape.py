@@ -14,6 +14,8 @@ from hubbot.core.escape import escape_param, unescape
 from hubbot.core.hubtemplates import render_hub_status, render_summary
 from hubbot.core.records import Hub, HubType, Stage
 from hubbot.core.templates import TemplateAmbiguous, TemplateMissing
+from hubbot.core.units import changed_units
+from hubbot.core.vocabulary import parse_aliases
 
 TODAY = date(2026, 11, 24)
 HOSTILE = ["a|b", "}}", "{{subst:foo}}", "[[Category:X]]", "|}", "|-", "<nowiki>", "</pre>",
@@ -68,6 +70,56 @@ def test_changed_stage_touches_only_owned_values():
     out = render_hub_status(PAGE, hub(stage=Stage.IMPLEMENTATION), today=TODAY)
     assert out == PAGE.replace("= pilot <!--", "= implementation <!--").replace(
         "= 2025-01-01", "= 2026-11-24")
+
+
+REGIONAL_THEMATIC = (HubType.REGIONAL, HubType.THEMATIC)
+
+
+@pytest.mark.parametrize(("stage", "types"), [
+    ("Pilot phase", "Thematic & Regional"),
+    ("{{nowrap|Pilot}}", "thematic, regional"),
+    ("[[Hubs/Pilots|Pilot]] <!-- since June -->", "Regional and thematic"),
+])
+def test_a_value_that_reads_as_the_hub_already_is_left_as_written(stage, types):
+    page = f"x {{{{Hub status|stage={stage}|type={types}|updated=2025-01-01}}}} y"
+    assert render_hub_status(page, hub(types=REGIONAL_THEMATIC), today=TODAY) == page
+
+
+@pytest.mark.parametrize(("stage", "types"), [
+    ("{{Partial|Pilot}}", "Thematic"),  # a template hubbot cannot read; one type missing
+    ("Research or pilot?", "Regional, thematic, linguistic"),
+    ("Pre-pilot", "Region"),
+])
+def test_a_value_that_does_not_read_as_the_hub_is_rewritten(stage, types):
+    page = f"x {{{{Hub status|stage={stage}|type={types}|updated=2025-01-01}}}} y"
+    out = render_hub_status(page, hub(types=REGIONAL_THEMATIC), today=TODAY)
+    assert out == "x {{Hub status|stage=pilot|type=regional, thematic|updated=2026-11-24}} y"
+
+
+def test_a_config_alias_reads_the_written_stage():
+    page = "{{Hub status|stage=In preparation|type=regional|updated=2025-01-01}}"
+    aliases = parse_aliases({"In preparation": "pre-pilot"})
+    pre = hub(stage=Stage.PRE_PILOT)
+    assert render_hub_status(page, pre, today=TODAY, aliases=aliases) == page
+    assert "stage=pre-pilot|" in render_hub_status(page, pre, today=TODAY)
+    assert "stage=pilot|" in render_hub_status(page, hub(), today=TODAY, aliases=aliases)
+
+
+UNIT_PAGE = """<languages/>
+<translate><!--T:1--> About the hub.
+
+<!--T:2--> Status: {{Hub status|stage=Pilot phase|type=Thematic & regional|updated=2025-01-01}}
+</translate>
+"""
+
+
+def test_a_unit_holding_the_call_changes_only_when_the_hub_did():
+    same = render_hub_status(UNIT_PAGE, hub(types=REGIONAL_THEMATIC), today=TODAY)
+    assert same == UNIT_PAGE and changed_units(UNIT_PAGE, same) == []
+    moved = render_hub_status(UNIT_PAGE, hub(stage=Stage.IMPLEMENTATION,
+                                             types=REGIONAL_THEMATIC), today=TODAY)
+    assert changed_units(UNIT_PAGE, moved) == ["2"]
+    assert "stage=implementation|type=Thematic & regional|updated=2026-11-24" in moved
 
 
 def test_missing_params_are_added_in_the_calls_style():

@@ -13,9 +13,11 @@ from hubbot.app.languages import LANGUAGE_CODES
 from hubbot.app.plan import Planner
 from hubbot.core.pages import PageText
 from hubbot.core.read import _page as parse_module
+from hubbot.core.records import Hub, HubType, Stage
 from hubbot.core.records import notice as make_notice
 from hubbot.core.reportpage import render_report_page
 from hubbot.core.review import read_review, render_review
+from hubbot.core.units import changed_units
 from hubbot.errors import ConfigError, TableError
 
 PAGES = "[[pages]]\ntitle = 'Hubs'\ntables = ['events']\n"
@@ -108,3 +110,26 @@ def test_the_last_check_refuses_a_write_that_would_change_a_unit(tmp_path, monke
     allowed = Planner(cfg, today=date(2026, 12, 1), allow_unit_changes=True)
     plan = allowed.plan_source(cfg.pages[0], page, None, [], allowed.parse(cfg.pages[0], page))
     assert plan.units_changed == ("2",) and "12 March 2022" in plan.new_text
+
+
+HUB_PAGE = """<languages/>
+<translate><!--T:1--> About the hub.
+
+<!--T:2--> Status: {{Hub status|stage=In preparation|type=Regional|updated=2025-01-01}}
+</translate>
+"""
+
+
+def test_a_hub_page_unit_keeps_a_stage_the_configs_aliases_read(tmp_path):
+    cfg = config_of(tmp_path, PAGES + "[[hub_pages]]\ntitle = 'CEE Hub'\nhub = 'cee'\n"
+                    "[status.aliases]\n'In preparation' = 'pre-pilot'\n")
+    planner = Planner(cfg, today=date(2026, 12, 1))
+    page = PageText("CEE Hub", HUB_PAGE, 7)
+
+    def plan(stage):
+        hub = Hub("cee", "CEE Hub", frozenset({HubType.REGIONAL}), stage, stage.value)
+        return planner.plan_hub_page(cfg.hub_pages[0], page, [hub], [])
+
+    assert not plan(Stage.PRE_PILOT).changes_page  # the unit's words already say it
+    moved = plan(Stage.PILOT)
+    assert moved.changes_page and changed_units(HUB_PAGE, moved.new_text) == ["2"]

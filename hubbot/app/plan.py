@@ -285,10 +285,11 @@ class Planner:
             raise PageError(hp.title, f"hub {hp.hub!r} appears {len(found)} times in the "
                             "registry; not editing")
         hub, template = found[0], self.config.status_template
+        aliases = self.config.stage_aliases
 
         def build(fresh: PageText) -> tuple[str, None]:
             return render_hub_status(fresh.text, hub, template=template,
-                                     today=self.today), None
+                                     today=self.today, aliases=aliases), None
 
         mine = [c for c in changes if c.key == hub.key and c.about_hub]
         summary = summarize(mine, prefix=self.config.summary_prefix,

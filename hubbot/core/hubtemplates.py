@@ -4,21 +4,26 @@ type) and the ``{{Hubs summary}}`` counts on the summary page.
 The page is parsed with mwparserfromhell and only the parameters hubbot owns are touched:
 other parameters keep their order and spacing, every byte outside the call stays, and a
 call whose owned values are already right comes back byte-identical (``updated`` only
-moves when something else did, so there are no no-op edits).
+moves when something else did, so there are no no-op edits). A stage or type value that
+already reads, as the registry's cells read, as the hub's stage or types ("Pilot phase",
+"Thematic & regional") is left as written: rewriting it in hubbot's words would be an edit
+for style, and inside a translation unit it would outdate the unit in every language.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Template
 
 from hubbot.core.escape import escape_param
+from hubbot.core.read.cells import flatten
 from hubbot.core.records import Hub, HubType, Stage
 from hubbot.core.templates import find_template
+from hubbot.core.vocabulary import read_stage, read_types
 
 __all__ = ["hub_types_value", "render_hub_status", "render_summary", "summary_counts"]
 
@@ -26,13 +31,18 @@ __all__ = ["hub_types_value", "render_hub_status", "render_summary", "summary_co
 _WS = re.compile(r"^(\s*)(.*?)((?:\s*<!--.*?-->)*\s*)$", re.DOTALL)
 
 
-def _set(tpl: Template, name: str, value: str) -> bool:
-    """Set ``name`` to ``value`` unless equal already (ignoring case and spacing). True if
-    the call changed. An existing parameter keeps its surrounding whitespace."""
+# Whether a value written on the page already says what hubbot would write.
+Same = Callable[[str], bool]
+
+
+def _set(tpl: Template, name: str, value: str, same: Same | None = None) -> bool:
+    """Set ``name`` to ``value`` unless equal already (ignoring case and spacing, or as
+    ``same`` tells). True if the call changed. An existing parameter keeps its surrounding
+    whitespace."""
     if tpl.has(name):
         param = tpl.get(name)
         lead, current, trail = _WS.match(str(param.value)).groups()  # type: ignore[union-attr]
-        if current.casefold() == value.casefold():
+        if current.casefold() == value.casefold() or (same is not None and same(current)):
             return False
         param.value = lead + escape_param(value) + trail
         return True
@@ -42,12 +52,13 @@ def _set(tpl: Template, name: str, value: str) -> bool:
     return True
 
 
-def _apply(text: str, template: str, values: list[tuple[str, str]], today: date) -> str:
+def _apply(text: str, template: str, values: list[tuple[str, str]], today: date,
+           same: Mapping[str, Same] | None = None) -> str:
     code = mwparserfromhell.parse(text)
     tpl = find_template(code, template)
     changed = False
     for name, value in values:
-        changed = _set(tpl, name, value) or changed
+        changed = _set(tpl, name, value, (same or {}).get(name)) or changed
     if not changed:
         return text
     _set(tpl, "updated", today.isoformat())
@@ -59,8 +70,9 @@ def hub_types_value(hub: Hub) -> str:
 
 
 def render_hub_status(text: str, hub: Hub, *, template: str = "Hub status",
-                      today: date) -> str:
-    """``text`` with the hub's status template showing ``hub``'s stage and type.
+                      today: date, aliases: Mapping[str, Stage] | None = None) -> str:
+    """``text`` with the hub's status template showing ``hub``'s stage and type; a value
+    that reads as them already (with the config's stage ``aliases``) stays as written.
 
     Raises ``TemplateMissing`` / ``TemplateAmbiguous`` when the page has no call or more
     than one.
@@ -70,7 +82,15 @@ def render_hub_status(text: str, hub: Hub, *, template: str = "Hub status",
         values.append(("stage", hub.stage.value))
     if hub.types:
         values.append(("type", hub_types_value(hub)))
-    return _apply(text, template, values, today)
+
+    def same_stage(written: str) -> bool:
+        shown = flatten(written)
+        return read_stage(shown.text, aliases, opaque=shown.opaque) is hub.stage
+
+    def same_types(written: str) -> bool:
+        return read_types(flatten(written).text) == hub.types
+
+    return _apply(text, template, values, today, {"stage": same_stage, "type": same_types})
 
 
 def summary_counts(hubs: Sequence[Hub], unreadable_rows: int = 0) -> dict[str, int | None]:
