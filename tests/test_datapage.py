@@ -14,7 +14,8 @@ from hubbot.app.config import load_config
 from hubbot.app.datapage import initial_text
 from hubbot.app.model import Mode, Outcome
 from hubbot.app.sync import Sync
-from hubbot.core.data import build_document, document_text, read_document
+from hubbot.core.data import SourceRecords, build_document, document_text, read_document
+from hubbot.core.records import DateSpan, Event
 from hubbot.errors import ConfigError, ShutoffError
 from tests.support import ONGOING, TODAY, Recorder, read, stored_state, write
 
@@ -175,6 +176,31 @@ def test_document_text_is_deterministic_and_reads_back():
     assert read_document(text) == doc
     assert document_text(read_document(text)) == text
     assert read_document("not json") is None and read_document("[]") is None
+
+
+def test_the_same_event_on_two_pages_keeps_its_place_whatever_their_revisions():
+    """Two pages holding one event (same date and title): the document's order is the
+    records' own, and new revisions of both pages are no data change (once the order
+    followed the revision ids: a later edit of the first page swapped the two records
+    and hubbot rewrote the data page with no record changed)."""
+    event = Event(DateSpan(date(2021, 11, 27)), "Hubs co-creation workshop")
+
+    def sources(first: int, second: int) -> list[SourceRecords]:
+        return [SourceRecords("Hubs", first, (event,)),
+                SourceRecords("Hubs/More", second, (event,))]
+
+    before = build_document(sources(26, 27), today=TODAY, previous=None)
+    assert [e["source"] for e in before["events"]] == ["Hubs", "Hubs/More"]
+    fresh = build_document(sources(36, 29), today=TODAY, previous=None)
+    assert [e["source"] for e in fresh["events"]] == ["Hubs", "Hubs/More"]
+    kept = build_document(sources(36, 29), today=TODAY + timedelta(days=1),
+                          previous=read_document(document_text(before)))
+    assert document_text(kept) == document_text(before)
+    # A document written in another order holds the same data: it is not rewritten.
+    swapped = dict(before, events=before["events"][::-1])
+    again = build_document(sources(40, 41), today=TODAY + timedelta(days=2),
+                           previous=read_document(document_text(swapped)))
+    assert document_text(again) == document_text(swapped)
 
 
 def test_a_partial_run_reads_the_data_page_in_its_one_batch(site):

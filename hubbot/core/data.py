@@ -72,8 +72,17 @@ def _interview(iv: Interview, src: SourceRecords) -> dict[str, Any]:
 
 
 def _order(records: list[dict[str, Any]], *fields: str) -> list[dict[str, Any]]:
+    """``records`` by ``fields``, then by what they hold besides their revision (two
+    pages may hold the same event): the order never depends on revision ids."""
     return sorted(records, key=lambda r: (tuple(str(r.get(f) or "") for f in fields),
-                                          canonical_json(r)))
+                                          canonical_json(_unrevised(r))))
+
+
+def _unrevised(record: Any) -> Any:
+    """A record without the revision it was read at."""
+    if not isinstance(record, dict):
+        return record
+    return {k: v for k, v in record.items() if k != "revision"}
 
 
 def stage_dates(previous: Mapping[str, Any] | None) -> dict[str, tuple[str, str | None]]:
@@ -137,18 +146,18 @@ def build_document(sources: Iterable[SourceRecords], *, today: date,
 
 def _records_only(doc: Mapping[str, Any]) -> Any:
     """What decides whether the data changed: the records, without the revisions they
-    were read at (an edit outside the tables changes a revision, not the data)."""
+    were read at (an edit outside the tables changes a revision, not the data), in any
+    order (a document written in another order holds the same data)."""
     def strip(rows: Any) -> Any:
         if not isinstance(rows, list):
             return rows
-        return [{k: v for k, v in r.items() if k != "revision"} if isinstance(r, dict) else r
-                for r in rows]
+        return sorted(canonical_json(_unrevised(r)) for r in rows)
     return {"version": doc.get("version"),
             **{k: strip(doc.get(k)) for k in ("events", "hubs", "interviews")}}
 
 
 def same_records(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Whether two documents hold the same records (dates and revisions aside)."""
+    """Whether two documents hold the same records (dates, revisions and order aside)."""
     return _records_only(a) == _records_only(b)
 
 

@@ -6,7 +6,7 @@ injected into the real traffic with ``responses`` (every other request passes th
 Human edits: a second account edits between hubbot's read and its save, 0 s and 1.1 s
 later, for each kind of change; the change must be in the final page and state.
 The positions are the first, middle and last source page, a hub page, the summary, the
-report page and the review page.
+data page, the report page and the review page.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import requests
 import responses
 
 from hubbot.app.config import load_config
+from hubbot.app.datapage import initial_text
 from hubbot.app.model import Mode, Outcome
 from hubbot.app.onwiki import post_review
 from hubbot.app.sync import Sync
@@ -30,8 +31,10 @@ from tests.support import CEE, EARTH, HUBS, ONGOING, SUMMARY, edit_of, stored_st
 pytestmark = pytest.mark.wiki
 TODAY = date(2026, 11, 24)
 MORE = HUBS.replace("12 March 2022 || Hubs Global", "5 May 2023 || Hubs Regional")
+DATA = "Module:Hubs/data.json"
 PAGES = {"Hubs": HUBS, "Hubs/More": MORE, "Hubs/Ongoing": ONGOING,
          "Wikimedia CEE Hub": CEE, "EARTHub": EARTH, "Hubs/Summary": SUMMARY,
+         DATA: initial_text(),
          "User:Hubbot/Shutoff": "run", "Hubs/Review": "Reviews appear here.",
          "User:Hubbot/Status": "Reports.\n<!-- hubbot:status start -->\n"
                                "<!-- hubbot:status end -->"}
@@ -49,6 +52,8 @@ page = "Hubs/Review"
 approvers = ["Editor"]
 [report_page]
 title = "User:Hubbot/Status"
+[data_page]
+title = "Module:Hubs/data.json"
 [[pages]]
 title = "Hubs"
 tables = ["events"]
@@ -65,7 +70,7 @@ hub = "central-and-eastern-europe"
 title = "EARTHub"
 hub = "ea-regional-and-thematic-hub-earth"
 """
-POSITIONS = ["Hubs", "Hubs/More", "Hubs/Ongoing", "EARTHub", "Hubs/Summary",
+POSITIONS = ["Hubs", "Hubs/More", "Hubs/Ongoing", "EARTHub", "Hubs/Summary", DATA,
              "User:Hubbot/Status", "Hubs/Review"]
 ROW = "|-\n| 2022-01-29 || Spanish community workshop\n"
 HUB_ROW = "|-\n| Regional || Aaland Hub || || Research || new\n"
@@ -145,6 +150,7 @@ def snapshot(wiki, config) -> tuple[dict, dict]:
     # The report page names the time of its last change.
     texts["User:Hubbot/Status"] = re.sub(r"report: [^\n]*", "report: ...",
                                          texts["User:Hubbot/Status"])
+    texts[DATA] = _data_without_revisions(wiki, texts[DATA])
     state = stored_state(config.state_path)
     revids = {t: wiki.api(action="query", prop="revisions", titles=t)["query"]["pages"][0]
               ["revisions"][0]["revid"] for t in state["pages"]}
@@ -155,6 +161,28 @@ def snapshot(wiki, config) -> tuple[dict, dict]:
             entry["saved"]["revid"] = entry["saved"]["revid"] == revids[title]
     state.pop("last_run")
     return texts, state
+
+
+def _data_without_revisions(wiki, text: str) -> str:
+    """The data page's document with each revision it names (a source page's, whose ids
+    differ between runs) checked to be one of that page's and then left out."""
+    doc = json.loads(text)
+    history: dict[str, set[int]] = {}
+
+    def check(page: str, revid: int) -> None:
+        if page not in history:
+            found = wiki.api(action="query", prop="revisions", titles=page, rvlimit="max",
+                             rvprop="ids")["query"]["pages"][0]["revisions"]
+            history[page] = {r["revid"] for r in found}
+        assert revid in history[page], f"{DATA}: {page} has no revision {revid}"
+
+    for page, revid in doc["pages"].items():
+        check(page, revid)
+    doc["pages"] = sorted(doc["pages"])
+    for kind in ("events", "hubs", "interviews"):
+        for record in doc[kind]:
+            check(record["source"], record.pop("revision"))
+    return json.dumps(doc, sort_keys=True, indent=1)
 
 
 def scenario(wiki, tmp_path, backend, fault: str | None, position: str | None):
