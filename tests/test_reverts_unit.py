@@ -181,6 +181,19 @@ def test_a_reverted_hub_status_edit_holds_that_hub_page(wiki):
     assert read(wiki, "Wikimedia CEE Hub") == CEE and backend.saves == []
 
 
+@pytest.mark.parametrize("title", ["Hubs/Summary", "Hubs/Ongoing"])
+def test_a_reverted_summary_or_registry_edit_holds_that_page(wiki, title):
+    before = read(wiki, title)
+    first, _ = run(wiki)
+    assert outcomes(first)[title] is Outcome.SAVED
+    write(wiki, title, before)  # a person puts the page back as it was
+    for _ in range(2):
+        report, backend = run(wiki)
+        assert outcomes(report).get(title, Outcome.HELD) is Outcome.HELD
+        assert read(wiki, title) == before and title not in [t for t, _ in backend.saves]
+    assert list(StateStore(wiki / "state.json").load().holds()) == [title]
+
+
 def test_a_reverted_data_page_edit_holds_the_data_page_and_nothing_else(wiki):
     from hubbot.app.datapage import initial_text
 

@@ -294,6 +294,38 @@ def test_a_human_edit_between_read_and_save_is_never_lost(local_wiki, tmp_path, 
     FIGURES["human edits kept"] += 1
 
 
+NOTE = "\nA person's note, written while hubbot was saving."
+
+
+@pytest.mark.parametrize("gap", [0.0, 1.1])
+@pytest.mark.parametrize("title", ["Hubs/More", "Hubs/Ongoing", "EARTHub", "Hubs/Summary",
+                                   "User:Hubbot/Status"])
+def test_a_human_edit_of_any_page_between_read_and_save_is_kept(local_wiki, tmp_path, backend,
+                                                                reference, title, gap):
+    """Every page hubbot edits besides ``Hubs`` (above): a person adds a line between
+    hubbot's read and its save. The run and the clean runs after it end with the
+    fault-free result plus that line."""
+    FIGURES["human edits tried"] += 1
+    config = fresh_site(local_wiki, tmp_path)
+    assert Sync(config, backend, today=TODAY).run().exit_code == 0
+    human_changes(local_wiki)
+    between = HumanBetween(backend, local_wiki, title, lambda t: t + NOTE, gap)
+    report = Sync(config, between, mode=Mode.CRON, today=TODAY).run()
+    assert between.done, f"hubbot did not save {title}"
+    assert report.exit_code == 0, [p.line() for p in report.pages]
+    FIGURES["human edits found only after the save"] += report.human_edits_kept
+    dry = Sync(config, backend, mode=Mode.DRY_RUN, today=TODAY, force=True).run()
+    post_review(config, backend, dry, today=TODAY)
+    for _ in range(3):
+        if one_run(config, backend).quiet:
+            break
+    texts, _ = snapshot(local_wiki, config)
+    assert texts[title].endswith(NOTE.strip())
+    want = dict(reference[0], **{title: reference[0][title] + NOTE})
+    assert texts == want
+    FIGURES["human edits kept"] += 1
+
+
 def test_print_figures(capsys):
     with capsys.disabled():
         print("\nissue 12 figures: " + ", ".join(f"{k}: {v}" for k, v in FIGURES.items()))
