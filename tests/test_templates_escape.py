@@ -122,6 +122,16 @@ def test_a_unit_holding_the_call_changes_only_when_the_hub_did():
     assert "stage=implementation|type=Thematic & regional|updated=2026-11-24" in moved
 
 
+def test_a_translate_variable_around_a_value_stays_around_the_new_value():
+    page = ("<translate><!--T:2--> Status: {{Hub status|stage=<tvar name=stage>Pilot</tvar>"
+            "|type= <tvar name=\"type\"> regional </tvar> <!-- kept -->\n}}</translate>")
+    assert render_hub_status(page, hub(), today=TODAY) == page
+    out = render_hub_status(page, hub(stage=Stage.OPERATION, types=[HubType.THEMATIC]),
+                            today=TODAY)
+    assert out == page.replace(">Pilot<", ">operation<").replace(" regional ", " thematic ") \
+        .replace("-->\n}}", "-->\n|updated=2026-11-24}}")
+
+
 def test_missing_params_are_added_in_the_calls_style():
     out = render_hub_status("x {{Hub status|stage=research}} y",
                             hub(types=(HubType.THEMATIC, HubType.REGIONAL)), today=TODAY)

@@ -20,15 +20,18 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template
 
 from hubbot.core.escape import escape_param
-from hubbot.core.read.cells import flatten
+from hubbot.core.read.cells import TVAR_CLOSE, TVAR_OPEN, flatten
 from hubbot.core.records import Hub, HubType, Stage
 from hubbot.core.templates import find_template
 from hubbot.core.vocabulary import read_stage, read_types
 
 __all__ = ["hub_types_value", "render_hub_status", "render_summary", "summary_counts"]
 
-# leading space | the value | trailing space and comments ("pilot <!-- set by hubbot -->")
-_WS = re.compile(r"^(\s*)(.*?)((?:\s*<!--.*?-->)*\s*)$", re.DOTALL)
+# leading space | the value | trailing space and comments ("pilot <!-- set by hubbot -->"),
+# a Translate variable's tags around the value kept with the space ("<tvar name=s>pilot
+# </tvar>": a translation administrator's way to keep it out of the unit's words)
+_WS = re.compile(rf"^(\s*(?:(?:{TVAR_OPEN})\s*)?)(.*?)((?:\s*(?:{TVAR_CLOSE}))?"
+                 r"(?:\s*<!--.*?-->)*\s*)$", re.DOTALL | re.IGNORECASE)
 
 
 # Whether a value written on the page already says what hubbot would write.

@@ -39,18 +39,22 @@ from mwparserfromhell.nodes import (
 from hubbot.core.read._display import display_wikitext
 from hubbot.core.records import Link
 
-__all__ = ["LINK_CLOSE", "LINK_OPEN", "OPAQUE", "QUOTE_LIMIT", "Flat", "flatten", "quote",
-           "slow_flatten", "strip_translate", "title_without_trailing_links", "visible",
-           "without_mylanguage"]
+__all__ = ["LINK_CLOSE", "LINK_OPEN", "OPAQUE", "QUOTE_LIMIT", "TVAR_CLOSE", "TVAR_OPEN", "Flat",
+           "flatten", "quote", "slow_flatten", "strip_translate", "title_without_trailing_links",
+           "visible", "without_mylanguage"]
 
 OPAQUE = "\ufffc"  # where the output of a template hubbot does not interpret stands
 
 # Translate's markup, removed before reading (Translate itself removes it on render).
 # Translate drops the newline after <translate> and before </translate>, and a marker
 # with the space or newline after it ("(<!--T:10--> event page)" shows "(event page)").
+# A ``<tvar>`` variable's opening tag (``<tvar name=x>``, or the old ``<tvar|x>``) and its
+# closing one (``</tvar>``, or the old ``</>``): regular-expression sources.
+TVAR_OPEN = r"<tvar\s+name\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)\s*>|<tvar\|[^>]*>"
+TVAR_CLOSE = r"</tvar\s*>|</>"
 _TRANSLATE = re.compile(
-    r"<tvar\s+name\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)\s*>|</tvar\s*>|<tvar\|[^>]*>|</>"
-    r"|<translate\s*>\n?|\n?</translate\s*>|<languages\s*/?>|<!--\s*T:\d+\s*-->[ \n]?",
+    TVAR_OPEN + "|" + TVAR_CLOSE
+    + r"|<translate\s*>\n?|\n?</translate\s*>|<languages\s*/?>|<!--\s*T:\d+\s*-->[ \n]?",
     re.IGNORECASE,
 )
 # Zero-width and direction characters: part of the bytes, never of the text.
