@@ -40,8 +40,8 @@ Same = Callable[[str], bool]
 
 def _set(tpl: Template, name: str, value: str, same: Same | None = None) -> bool:
     """Set ``name`` to ``value`` unless equal already (ignoring case and spacing, or as
-    ``same`` tells). True if the call changed. An existing parameter keeps its surrounding
-    whitespace."""
+    ``same`` tells). True if the call changed. An existing parameter keeps what surrounds
+    its value: whitespace, comments after it, a ``<tvar>`` around it."""
     if tpl.has(name):
         param = tpl.get(name)
         lead, current, trail = _WS.match(str(param.value)).groups()  # type: ignore[union-attr]
