@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import mwparserfromhell
 import pytest
@@ -12,10 +12,11 @@ from mwparserfromhell.nodes import ExternalLink, Tag, Template, Wikilink
 
 from hubbot.core.escape import escape_param, unescape
 from hubbot.core.hubtemplates import render_hub_status, render_summary
+from hubbot.core.read.cells import flatten
 from hubbot.core.records import Hub, HubType, Stage
 from hubbot.core.templates import TemplateAmbiguous, TemplateMissing
 from hubbot.core.units import changed_units
-from hubbot.core.vocabulary import parse_aliases
+from hubbot.core.vocabulary import parse_aliases, read_stage, read_types
 
 TODAY = date(2026, 11, 24)
 HOSTILE = ["a|b", "}}", "{{subst:foo}}", "[[Category:X]]", "|}", "|-", "<nowiki>", "</pre>",
@@ -33,6 +34,16 @@ def test_hostile_param_value_stays_one_parameter(value):
     (tpl,) = code.filter_templates()
     assert [str(p.name) for p in tpl.params] == ["p"]
     assert unescape(str(tpl.get("p").value)) == " ".join(value.split("\n"))
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    # what the local MediaWiki 1.39 showed for each (tests/integration/test_templates.py)
+    ("&#65;", "A"), ("&#x41;", "A"), ("&eacute;", "é"), ("&amp;", "&"), ("&#65", "&#65"),
+    ("&#0", "&#0"), ("&#0;", "&#0;"), ("&amp", "&amp"), ("&nosuch;", "&nosuch;"),
+    ("&#xD800;", "&#xD800;"), ("&#1114112;", "&#1114112;"), ("x&#0y", "x&#0y"),
+])
+def test_unescape_reads_references_as_mediawiki_shows_them(text, shown):
+    assert unescape(text) == shown
 
 
 @settings(max_examples=300, deadline=None)
@@ -183,3 +194,33 @@ def test_summary_is_idempotent(spec):
     once = render_summary(text, hubs, last_change=None, today=TODAY)
     assert render_summary(once, hubs, last_change=None, today=TODAY) == once
     assert once.startswith("Intro\n{{Hubs summary\n|keep=1\n") and once.endswith("}}\nOutro")
+
+
+STAGE_WORDS = st.sampled_from(["pilot", "Pilot phase", "{{nowrap|Pilot}}", "Implementation",
+                               "Planning / Discussion", "Pre-pilot", "Pilot (paused)", "Closed",
+                               "{{Partial|Pilot}}", "Research or pilot?", "", "operation"])
+TYPE_WORDS = st.sampled_from(["regional", "Thematic & Regional", "regional, thematic",
+                              "Linguistic", "Regional and thematic", "theme", "", "Regional hub"])
+WRAPS = st.sampled_from(["{}", " {} ", "<tvar name=v>{}</tvar>", "{} <!-- c -->",
+                         " <tvar name=\"v\"> {} </tvar>\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(STAGE_WORDS, TYPE_WORDS, WRAPS, WRAPS,
+       st.sampled_from([s for s in Stage if s is not Stage.UNKNOWN]),
+       st.sets(st.sampled_from(list(HubType)), min_size=1))
+def test_the_call_reads_as_the_hub_after_one_write_and_a_second_write_changes_nothing(
+        stage_text, type_text, stage_wrap, type_wrap, stage, types):
+    page = ("Intro.\n{{Hub status|stage=" + stage_wrap.format(stage_text) + "|type="
+            + type_wrap.format(type_text) + "|note=kept|updated=2025-01-01}}\nOutro.")
+    target = hub(stage=stage, types=types)
+    out = render_hub_status(page, target, today=TODAY)
+    (call,) = mwparserfromhell.parse(out).filter_templates(recursive=False)
+    shown = {name: flatten(str(call.get(name).value)) for name in ("stage", "type")}
+    assert read_stage(shown["stage"].text, opaque=shown["stage"].opaque) is stage
+    assert read_types(shown["type"].text) == target.types
+    assert render_hub_status(out, target, today=TODAY + timedelta(days=1)) == out
+    assert out.startswith("Intro.\n{{Hub status|stage=") and out.endswith("}}\nOutro.")
+    assert str(call.get("note").value) == "kept"
+    if out != page:
+        assert str(call.get("updated").value) == TODAY.isoformat()

@@ -10,8 +10,8 @@ cells and parameters hubbot writes are one line; control characters are dropped.
 
 from __future__ import annotations
 
-import html
 import re
+from html.entities import html5
 
 __all__ = ["ENTITIES", "escape_param", "escape_pre", "unescape"]
 
@@ -50,6 +50,28 @@ def escape_pre(text: str) -> str:
     return "".join(ENTITIES.get(ch, ch) for ch in text)
 
 
+# A character reference as MediaWiki's Sanitizer reads one (``CHAR_REFS_REGEX``): named,
+# decimal or hexadecimal, always with its semicolon.
+_REFERENCE = re.compile(r"&(?:([A-Za-z0-9\x80-\U0010ffff]+;)|#([0-9]+);|#[xX]([0-9A-Fa-f]+);)")
+_MW_ALIASES = {"\u05e8\u05dc\u05de;": "rlm;", "\u0631\u0644\u0645;": "rlm;"}  # Sanitizer's own
+
+
+def _shown(codepoint: int) -> bool:
+    """A code point MediaWiki shows for a numeric reference (``validateCodepoint``)."""
+    return codepoint in (0x09, 0x0A) or 0x20 <= codepoint <= 0x7E or \
+        0xA0 <= codepoint <= 0xD7FF or 0xE000 <= codepoint <= 0xFFFD or \
+        0x10000 <= codepoint <= 0x10FFFF
+
+
 def unescape(value: str) -> str:
-    """Undo ``escape_param`` (newlines come back as spaces)."""
-    return html.unescape(value)
+    """What MediaWiki shows for ``value``'s character references, which undoes
+    ``escape_param`` (newlines come back as spaces): a name HTML5 defines and a number of
+    a character it may show, each with its semicolon; anything else ("&#65" without one,
+    "&#0;", "&nosuch;") shows as written."""
+    def one(match: re.Match[str]) -> str:
+        name, decimal, hexadecimal = match.groups()
+        if name is not None:
+            return html5.get(_MW_ALIASES.get(name, name), match.group())
+        codepoint = int(decimal) if decimal is not None else int(hexadecimal, 16)
+        return chr(codepoint) if _shown(codepoint) else match.group()
+    return _REFERENCE.sub(one, value)

@@ -158,3 +158,27 @@ def test_an_empty_trigger_template_and_unknown_values_render_as_written(site):
     assert "Wikimedia hubs: 1" in summary and " Paused 1 " in summary
     assert "Pilot 0" in summary and "Last change: hub stage changed: X pilot → paused" in summary
     assert "Counted by" not in summary
+
+
+ESCAPED = ["&#0", "&#0;", "&#65", "&#x41;", "&amp", "&amp;", "&eacute;", "&nosuch;", "&lt",
+           "&#xD800;", "&#1114112;", "a|b}}c", "[[Category:X]]", "~~~~", "'''b'''",
+           "<b>x</b>", "__NOTOC__", "http://example.org x", "Zürich — „CEE“ & Q&A"]
+
+
+def test_an_escaped_value_shows_what_unescape_says_and_the_value_itself(local_wiki):
+    """MediaWiki is the judge of ``escape_param`` and ``unescape``: each value, escaped as
+    a parameter, renders as the value itself, and ``unescape`` reads the escaped text, and
+    the raw value, as MediaWiki shows them (a reference without its semicolon, "&#65", or
+    of a character MediaWiki does not show, "&#0;", stays as written)."""
+    from hubbot.core.escape import escape_param, unescape
+
+    marks = "".join(f"<p>@@{i}@@ {escape_param(v)} @@end@@</p>\n"
+                    f"<p>@@raw{i}@@ <nowiki/>{v if '|' not in v else ''} @@end@@</p>\n"
+                    for i, v in enumerate(ESCAPED))
+    shown = visible(local_wiki.render(marks))
+    for i, value in enumerate(ESCAPED):
+        got = re.search(rf"@@{i}@@ (.*?) ?@@end@@", shown).group(1)
+        assert got == " ".join(value.split()) == unescape(escape_param(value)), value
+        if "|" not in value and not value.startswith(("[", "~", "'", "<", "_", "http")):
+            raw = re.search(rf"@@raw{i}@@ (.*?) ?@@end@@", shown).group(1)
+            assert raw == unescape(value), value
