@@ -65,9 +65,10 @@ def _shown(codepoint: int) -> bool:
 
 def unescape(value: str) -> str:
     """What MediaWiki shows for ``value``'s character references, which undoes
-    ``escape_param`` (newlines come back as spaces): a name HTML5 defines and a number of
-    a character it may show, each with its semicolon; anything else ("&#65" without one,
-    "&#0;", "&nosuch;") shows as written."""
+    ``escape_param`` (newlines come back as spaces) and is how the reader reads them
+    (``read.cells``): a name HTML5 defines and a number of a character it may show, each
+    with its semicolon; anything else ("&#65" without one, "&#0;", "&nosuch;") shows as
+    written."""
     def one(match: re.Match[str]) -> str:
         name, decimal, hexadecimal = match.groups()
         if name is not None:

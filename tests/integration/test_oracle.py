@@ -364,3 +364,20 @@ def test_golden_output_renders_the_same_rows(case, render):
         assert non_date_cells(rows_in) == non_date_cells(rows_out)
     if "\r\n" in text:
         assert "\n" not in out.replace("\r\n", ""), "a bare LF in a CRLF page"
+
+
+ENTITY_CELLS = ["&bigstar; Hubs meetup", "Caf&eacute; &amp; Q&amp;A", "&#1; control", "&#xD800; x",
+                "&#65 without a semicolon", "&nosuch; name", "AT&T; x", "&amp;bigstar; kept",
+                "&Eacute;cole &apos;x&apos;", "&#x1F600; and &#128512;"]
+
+
+def test_character_references_read_as_mediawiki_shows_them(render):
+    """The reader's character references (``flatten``) against MediaWiki's: HTML5's names
+    (``&bigstar;``, which mwparserfromhell leaves as text) read as their character, a
+    reference MediaWiki does not decode (``&#1;``, no semicolon, an unknown name) as
+    written."""
+    from hubbot.core.read.cells import flatten
+
+    table = "{|\n" + "".join(f"|-\n| {cell}\n" for cell in ENTITY_CELLS) + "|}"
+    shown = [texts[0] for _, texts in table_rows(render(table))]
+    assert shown == [normalise(flatten(cell).text) for cell in ENTITY_CELLS]

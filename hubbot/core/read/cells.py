@@ -36,6 +36,7 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
+from hubbot.core.escape import unescape
 from hubbot.core.read._display import display_wikitext
 from hubbot.core.records import Link
 
@@ -123,7 +124,8 @@ class _Out:
 def _walk(nodes: Iterable[object], out: _Out, *, record: bool = True) -> None:
     for node in nodes:
         if isinstance(node, Text):
-            out.add(node.value, record=record)
+            # a reference mwparserfromhell leaves as text ("&bigstar;") MediaWiki may show
+            out.add(unescape(node.value) if "&" in node.value else node.value, record=record)
         elif isinstance(node, (Comment, Argument)):
             continue
         elif isinstance(node, Template):
@@ -149,7 +151,7 @@ def _walk(nodes: Iterable[object], out: _Out, *, record: bool = True) -> None:
         elif isinstance(node, Tag):
             _walk_tag(node, out, record=record)
         elif isinstance(node, HTMLEntity):
-            out.add(node.normalize(), record=record)
+            out.add(unescape(str(node)), record=record)
         elif isinstance(node, Heading):
             _walk(node.title.nodes, out, record=record)
         else:
