@@ -15,9 +15,11 @@ done
 command -v lua5.1 >/dev/null 2>&1 || need_php=1
 if [ "$need_php" = 1 ]; then
     echo "install-system: installing PHP and Lua from Debian's packages"
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        php-cli php-sqlite3 php-intl php-mbstring php-xml lua5.1
+    # Wait for another apt (a second `make test` or CI run on the same machine) rather
+    # than fail on its lock.
+    apt-get -o DPkg::Lock::Timeout=600 update -q
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+        --no-install-recommends php-cli php-sqlite3 php-intl php-mbstring php-xml lua5.1
 fi
 
 if [ ! -f "$mw/maintenance/install.php" ]; then
